@@ -1,0 +1,186 @@
+#pragma once
+/// The back-office store: one SQLite file (WAL) holding stations, packs, riders, plans, the ledger,
+/// swaps and work orders. It is the only owner of its connection; later issues wrap it in the
+/// `store` actor. Every write runs inside a transaction with prepared statements.
+///
+/// Domain refusals (unknown SN, duplicate id, ...) come back as twin::status / results; SQLite
+/// failures throw sql::store_error.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twin/battery.hpp"
+#include "twin/billing.hpp"
+#include "twin/country.hpp"
+#include "twin/ledger.hpp"
+#include "twin/plan.hpp"
+#include "twin/rider.hpp"
+#include "twin/station.hpp"
+#include "twin/work_order.hpp"
+
+namespace swaptwin::adapters {
+
+namespace sql { class database; }
+
+/// How to open the store.
+struct store_options {
+  bool create = true;                  ///< create the file when missing
+  std::string synchronous = "FULL";    ///< PRAGMA synchronous: FULL survives power loss, NORMAL only crashes
+  int busy_timeout_ms = 5000;          ///< wait this long for another process's write lock
+};
+
+/// The deposit an operator charges for a model, in one currency.
+struct deposit_price {
+  std::string model_id;
+  twin::money amount;
+};
+
+/// A swap as the store records it: where, which packs, and what it cost.
+struct swap_record {
+  std::string key;              ///< idempotency key: a repeated swap is recorded once
+  twin::unix_ms at{};
+  std::string rider_id;
+  std::string station_sn;
+  std::string model_id;
+  int slot_in = 0;              ///< slot the returned pack went into, 0 on a first pick-up
+  std::string returned_sn;
+  double returned_soc = 0.0;
+  int slot_out = 0;             ///< slot the issued pack came from
+  std::string issued_sn;
+  std::int64_t energy_wh = 0;
+  std::int64_t km_m = 0;
+  twin::money net;
+  twin::money tax;
+  twin::plan_kind plan = twin::plan_kind::period;
+};
+
+/// The operator's dashboard for one calendar day in their time zone.
+struct dashboard {
+  std::string timezone;                                  ///< IANA name, e.g. "Asia/Shanghai"
+  std::string day;                                       ///< local date, "2026-11-23"
+  twin::unix_ms day_start{}, day_end{};                  ///< [start, end) of that day in UTC
+  std::map<std::string, std::int64_t> revenue_today;     ///< currency -> minor units (net of tax)
+  std::map<std::string, std::map<std::string, std::int64_t>> revenue_by_plan_kind;  ///< currency -> kind -> minor
+  std::map<std::string, std::int64_t> plans_sold_today;  ///< plan kind -> purchases
+  std::map<std::string, std::int64_t> deposits_held;     ///< currency -> minor units held
+  std::int64_t riders_active_today = 0;                  ///< distinct riders who swapped today
+  std::int64_t riders_new_today = 0;
+  std::int64_t riders_total = 0;
+  struct plan_row {
+    std::string plan_id, name, kind;
+    std::int64_t active = 0;
+  };
+  std::vector<plan_row> plan_mix;                        ///< active subscriptions by plan, every plan listed
+  std::int64_t swaps_today = 0;
+  std::int64_t stations_online = 0, stations_offline = 0;
+  std::int64_t work_orders_open = 0;
+};
+
+/// The back-office database.
+class store {
+ public:
+  /// Opens `path` and applies pending migrations. Throws sql::store_error on failure.
+  explicit store(const std::string& path, const store_options& opt = {});
+  ~store();
+  store(store&&) noexcept;
+  store& operator=(store&&) noexcept;
+
+  /// Schema version after opening (== latest_schema_version()).
+  int schema_version();
+
+  // Catalogue and deposits.
+  std::vector<twin::battery_model> models();
+  std::optional<twin::battery_model> model(const std::string& id);
+  /// Sets the deposit of `model_id` in `amount.currency` (replacing an earlier one).
+  twin::status set_deposit(const std::string& model_id, const twin::money& amount);
+  std::vector<deposit_price> deposits();
+  std::optional<twin::money> deposit(const std::string& model_id, const std::string& currency);
+
+  // Countries.
+  /// Creates or replaces a country's policy.
+  twin::status set_country(const twin::country_policy& p);
+  std::optional<twin::country_policy> country(const std::string& code);
+  std::vector<twin::country_policy> countries();
+
+  // Agents.
+  twin::status add_agent(const twin::agent& a);
+  std::optional<twin::agent> agent(const std::string& id);
+  std::vector<twin::agent> agents();
+
+  // Stations and slots.
+  twin::status add_station(const twin::station& s);
+  std::optional<twin::station> station(const std::string& sn);
+  std::vector<twin::station> stations();
+  /// Renames (desired name); the SN stays.
+  twin::status rename_station(const std::string& sn, const std::string& name);
+  /// Makes `agent_id` responsible for station `sn`.
+  twin::status assign_agent(const std::string& sn, const std::string& agent_id);
+  /// Saves a station's whole state (slots, link, settings) as the twin holds it.
+  twin::status save_station(const twin::station& s);
+
+  // Packs.
+  twin::status add_battery(const twin::battery& b);
+  std::optional<twin::battery> battery(const std::string& sn);
+  std::vector<twin::battery> batteries();
+  void save_battery(const twin::battery& b);
+
+  // Plans.
+  twin::status add_plan(const twin::plan& p);
+  std::optional<twin::plan> plan(const std::string& id);
+  std::vector<twin::plan> plans();
+  twin::status retire_plan(const std::string& id);
+
+  // Riders.
+  twin::status add_rider(const twin::rider& r);
+  std::optional<twin::rider> rider(const std::string& id);
+  std::vector<twin::rider> riders();
+  /// Saves a rider's non-money state (KYC). Use commit() for anything that posts to the ledger.
+  void save_rider(const twin::rider& r);
+  /// Applies a billing rule's outcome atomically: the rider as it became and its postings.
+  /// Returns false, changing nothing, when its first posting's key is already in the ledger
+  /// (the operation was applied before).
+  bool commit(const twin::rider_change& c);
+  /// Records a swap atomically: the swap, its billing (rider and postings), and the station and
+  /// packs as they are after it. False, changing nothing, when a swap with the same key was
+  /// recorded before.
+  bool record_swap(const swap_record& s, const twin::rider_change& c, const twin::station& station_after,
+                   const std::vector<twin::battery>& packs_after);
+  /// Swaps of a rider (all riders when empty), oldest first.
+  std::vector<swap_record> swaps(const std::string& rider_id = {});
+
+  // Ledger.
+  /// Appends postings in one transaction; a posting whose key exists is skipped. Returns how many
+  /// were appended.
+  std::size_t append_postings(const std::vector<twin::posting>& ps);
+  /// Postings of a rider (all when empty), in order.
+  std::vector<twin::posting> postings(const std::string& rider_id = {});
+
+  // Work orders.
+  /// Stores a new work order; returns its id.
+  std::int64_t add_work_order(const twin::work_order& w);
+  void save_work_order(const twin::work_order& w);
+  std::vector<twin::work_order> work_orders(bool open_only);
+
+  // Settings.
+  std::optional<std::string> setting(const std::string& key);
+  void set_setting(const std::string& key, const std::string& value);
+
+  /// The dashboard for the calendar day containing `now` in time zone `tz` (IANA name).
+  /// Refuses an unknown zone with input.invalid.
+  twin::result<dashboard> dashboard_at(twin::unix_ms now, const std::string& tz);
+
+  /// The connection, for tests and benchmarks that measure raw SQLite beside the store.
+  sql::database& db();
+
+ private:
+  void write_rider(const twin::rider& r);
+  bool write_station(const twin::station& s);
+  void write_postings(const std::vector<twin::posting>& ps);
+  std::unique_ptr<sql::database> db_;
+};
+
+}  // namespace swaptwin::adapters

@@ -1,0 +1,264 @@
+// The store's plans, riders, ledger and swaps.
+#include "adapters/sqlite.hpp"
+#include "adapters/store.hpp"
+#include "adapters/store_rows.hpp"
+
+namespace swaptwin::adapters {
+
+using namespace twin;
+using sql::transaction;
+
+namespace {
+std::optional<std::int64_t> opt_ms(const std::optional<unix_ms>& t) {
+  return t ? std::optional<std::int64_t>{to_ms(*t)} : std::nullopt;
+}
+}  // namespace
+
+// ---- plans ---------------------------------------------------------------------------------
+
+status store::add_plan(const twin::plan& p) {
+  if (auto why = validate(p); !why.empty()) return error{errc::invalid_argument, "plan " + p.id + ": " + why};
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM plans WHERE id = ?")->bind(1, p.id).step())
+    return error{errc::plan_duplicate, "plan " + p.id + " already exists"};
+  db_->prepare("INSERT INTO plans (id, name, kind, currency, price_minor, period, swap_cap, bundle_km, bundle_swaps, "
+               "unit_price_minor, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      ->bind_all(p.id, p.name, to_string(p.kind), p.currency, p.price_minor, to_string(p.period), p.swap_cap,
+                 p.bundle_km, p.bundle_swaps, p.unit_price_minor, p.retired ? 1 : 0)
+      .run();
+  tx.commit();
+  return done{};
+}
+
+std::optional<plan> store::plan(const std::string& id) {
+  auto q = db_->prepare(std::string{"SELECT "} + rows::plan_columns + " FROM plans WHERE id = ?");
+  q->bind(1, id);
+  if (!q->step()) return std::nullopt;
+  return rows::read_plan(*q);
+}
+
+std::vector<plan> store::plans() {
+  std::vector<twin::plan> out;
+  auto q = db_->prepare(std::string{"SELECT "} + rows::plan_columns + " FROM plans ORDER BY kind, id");
+  while (q->step()) out.push_back(rows::read_plan(*q));
+  return out;
+}
+
+status store::retire_plan(const std::string& id) {
+  transaction tx{*db_};
+  db_->prepare("UPDATE plans SET retired = 1 WHERE id = ?")->bind(1, id).run();
+  if (db_->changes() == 0) return error{errc::plan_unknown, "plan " + id + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+// ---- riders --------------------------------------------------------------------------------
+
+status store::add_rider(const twin::rider& r) {
+  if (r.id.empty() || r.id.size() > 64) return error{errc::invalid_argument, "rider id: 1..64 characters"};
+  if (r.wh_per_km <= 0) return error{errc::invalid_argument, "wh_per_km: must be positive"};
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM riders WHERE id = ?")->bind(1, r.id).step())
+    return error{errc::rider_duplicate, "rider " + r.id + " already exists"};
+  if (!country(r.country))
+    return error{errc::country_unknown, "no policy for country \"" + r.country + "\" (set one with country set-policy)"};
+  write_rider(r);
+  tx.commit();
+  return done{};
+}
+
+void store::write_rider(const twin::rider& r) {
+  db_->prepare("INSERT INTO riders (id, name, country, phone, birth_date, kyc, kyc_documents, kyc_note, wh_per_km, "
+               "balance_minor, owed_since_ms, holding_sn, holding_model, created_at_ms) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+               "name = excluded.name, phone = excluded.phone, birth_date = excluded.birth_date, kyc = excluded.kyc, "
+               "kyc_documents = excluded.kyc_documents, kyc_note = excluded.kyc_note, wh_per_km = excluded.wh_per_km, "
+               "balance_minor = excluded.balance_minor, owed_since_ms = excluded.owed_since_ms, "
+               "holding_sn = excluded.holding_sn, holding_model = excluded.holding_model")
+      ->bind_all(r.id, r.name, r.country, r.phone,
+                 r.birth_date ? std::optional<std::string>{format_date(*r.birth_date)} : std::nullopt,
+                 to_string(r.kyc), rows::join(r.kyc_documents), r.kyc_note, r.wh_per_km, r.balance_minor,
+                 opt_ms(r.owed_since), r.holding_sn, r.holding_model, to_ms(r.created_at))
+      .run();
+  db_->prepare("DELETE FROM rider_deposits WHERE rider_id = ?")->bind(1, r.id).run();
+  for (const auto& [model_id, amount] : r.deposits)
+    db_->prepare("INSERT INTO rider_deposits (rider_id, model_id, amount_minor, currency) VALUES (?, ?, ?, ?)")
+        ->bind_all(r.id, model_id, amount.minor, amount.currency)
+        .run();
+  if (!r.plan) {
+    db_->prepare("DELETE FROM subscriptions WHERE rider_id = ?")->bind(1, r.id).run();
+    return;
+  }
+  const auto& s = *r.plan;
+  db_->prepare("INSERT INTO subscriptions (rider_id, plan_id, kind, started_at_ms, expires_at_ms, swaps_used, swap_cap, "
+               "km_left_m, swaps_left, metered, overage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT (rider_id) DO UPDATE SET plan_id = excluded.plan_id, kind = excluded.kind, "
+               "started_at_ms = excluded.started_at_ms, expires_at_ms = excluded.expires_at_ms, "
+               "swaps_used = excluded.swaps_used, swap_cap = excluded.swap_cap, km_left_m = excluded.km_left_m, "
+               "swaps_left = excluded.swaps_left, metered = excluded.metered, overage = excluded.overage")
+      ->bind_all(r.id, s.plan_id, to_string(s.kind), to_ms(s.started_at), opt_ms(s.expires_at), s.swaps_used,
+                 s.swap_cap, s.km_left_m, s.swaps_left, s.metered ? 1 : 0, s.overage ? 1 : 0)
+      .run();
+}
+
+namespace {
+void read_rider_details(sql::database& db, rider& r) {
+  {
+    auto q = db.prepare("SELECT model_id, amount_minor, currency FROM rider_deposits WHERE rider_id = ?");
+    q->bind(1, r.id);
+    while (q->step()) r.deposits[q->text(0)] = money{q->int64(1), q->text(2)};
+  }
+  auto q = db.prepare("SELECT plan_id, kind, started_at_ms, expires_at_ms, swaps_used, swap_cap, km_left_m, "
+                      "swaps_left, metered, overage FROM subscriptions WHERE rider_id = ?");
+  q->bind(1, r.id);
+  if (!q->step()) return;
+  subscription s;
+  s.plan_id = q->text(0);
+  s.kind = rows::parse_enum<plan_kind>(q->text(1), "subscriptions.kind");
+  s.started_at = from_ms(q->int64(2));
+  if (auto t = q->opt_int64(3)) s.expires_at = from_ms(*t);
+  s.swaps_used = q->integer(4);
+  s.swap_cap = q->integer(5);
+  s.km_left_m = q->int64(6);
+  s.swaps_left = q->integer(7);
+  s.metered = q->int64(8) != 0;
+  s.overage = q->int64(9) != 0;
+  r.plan = s;
+}
+}  // namespace
+
+std::optional<rider> store::rider(const std::string& id) {
+  std::optional<twin::rider> r;
+  {
+    auto q = db_->prepare(std::string{"SELECT "} + rows::rider_columns + " FROM riders WHERE id = ?");
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    r = rows::read_rider(*q);
+  }
+  read_rider_details(*db_, *r);
+  return r;
+}
+
+std::vector<rider> store::riders() {
+  std::vector<twin::rider> out;
+  {
+    auto q = db_->prepare(std::string{"SELECT "} + rows::rider_columns + " FROM riders ORDER BY id");
+    while (q->step()) out.push_back(rows::read_rider(*q));
+  }
+  for (auto& r : out) read_rider_details(*db_, r);
+  return out;
+}
+
+void store::save_rider(const twin::rider& r) {
+  transaction tx{*db_};
+  write_rider(r);
+  tx.commit();
+}
+
+bool store::commit(const rider_change& c) {
+  transaction tx{*db_};
+  if (!c.postings.empty() &&
+      db_->prepare("SELECT 1 FROM ledger WHERE idempotency_key = ?")->bind(1, c.postings.front().key).step())
+    return false;
+  write_rider(c.after);
+  write_postings(c.postings);
+  tx.commit();
+  return true;
+}
+
+// ---- ledger --------------------------------------------------------------------------------
+
+void store::write_postings(const std::vector<posting>& ps) {
+  for (const auto& p : ps) {
+    db_->prepare("INSERT INTO ledger (idempotency_key, at_ms, rider_id, kind, amount_minor, currency, plan_kind, "
+                 "plan_id, station_sn, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (idempotency_key) DO NOTHING")
+        ->bind_all(p.key, to_ms(p.at), p.rider_id, to_string(p.kind), p.amount.minor, p.amount.currency,
+                   p.plan ? std::optional<std::string>{std::string{to_string(*p.plan)}} : std::nullopt, p.plan_id,
+                   p.station_sn, p.memo)
+        .run();
+  }
+}
+
+std::size_t store::append_postings(const std::vector<posting>& ps) {
+  transaction tx{*db_};
+  auto before = db_->scalar("SELECT count(*) FROM ledger");
+  write_postings(ps);
+  auto after = db_->scalar("SELECT count(*) FROM ledger");
+  tx.commit();
+  return static_cast<std::size_t>(after - before);
+}
+
+std::vector<posting> store::postings(const std::string& rider_id) {
+  std::vector<posting> out;
+  auto q = db_->prepare(
+      "SELECT idempotency_key, at_ms, rider_id, kind, amount_minor, currency, plan_kind, plan_id, station_sn, memo "
+      "FROM ledger WHERE ?1 = '' OR rider_id = ?1 ORDER BY id");
+  q->bind(1, rider_id);
+  while (q->step()) {
+    posting p;
+    p.key = q->text(0);
+    p.at = from_ms(q->int64(1));
+    p.rider_id = q->text(2);
+    p.kind = rows::parse_enum<posting_kind>(q->text(3), "ledger.kind");
+    p.amount = money{q->int64(4), q->text(5)};
+    if (!q->is_null(6)) p.plan = rows::parse_enum<plan_kind>(q->text(6), "ledger.plan_kind");
+    p.plan_id = q->text(7);
+    p.station_sn = q->text(8);
+    p.memo = q->text(9);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// ---- swaps ---------------------------------------------------------------------------------
+
+bool store::record_swap(const swap_record& s, const rider_change& c, const twin::station& station_after,
+                        const std::vector<twin::battery>& packs_after) {
+  transaction tx{*db_};
+  db_->prepare("INSERT INTO swaps (idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, "
+               "returned_soc, slot_out, issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")
+      ->bind_all(s.key, to_ms(s.at), s.rider_id, s.station_sn, s.model_id, s.slot_in, s.returned_sn, s.returned_soc,
+                 s.slot_out, s.issued_sn, s.energy_wh, s.km_m, s.net.minor, s.tax.minor, s.net.currency,
+                 to_string(s.plan))
+      .run();
+  if (db_->changes() == 0) return false;  // seen before: the transaction rolls back, nothing changes
+  write_rider(c.after);
+  write_postings(c.postings);
+  write_station(station_after);
+  for (const auto& b : packs_after) save_battery(b);
+  tx.commit();
+  return true;
+}
+
+std::vector<swap_record> store::swaps(const std::string& rider_id) {
+  std::vector<swap_record> out;
+  auto q = db_->prepare(
+      "SELECT idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, returned_soc, slot_out, "
+      "issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind FROM swaps "
+      "WHERE ?1 = '' OR rider_id = ?1 ORDER BY id");
+  q->bind(1, rider_id);
+  while (q->step()) {
+    swap_record s;
+    s.key = q->text(0);
+    s.at = from_ms(q->int64(1));
+    s.rider_id = q->text(2);
+    s.station_sn = q->text(3);
+    s.model_id = q->text(4);
+    s.slot_in = q->integer(5);
+    s.returned_sn = q->text(6);
+    s.returned_soc = q->real(7);
+    s.slot_out = q->integer(8);
+    s.issued_sn = q->text(9);
+    s.energy_wh = q->int64(10);
+    s.km_m = q->int64(11);
+    s.net = money{q->int64(12), q->text(14)};
+    s.tax = money{q->int64(13), q->text(14)};
+    s.plan = rows::parse_enum<plan_kind>(q->text(15), "swaps.plan_kind");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace swaptwin::adapters

@@ -1,0 +1,181 @@
+// The store's stations, slots and packs.
+#include <algorithm>
+
+#include "adapters/sqlite.hpp"
+#include "adapters/store.hpp"
+#include "adapters/store_rows.hpp"
+
+namespace swaptwin::adapters {
+
+using namespace twin;
+using sql::transaction;
+
+namespace {
+bool has(const std::vector<int>& v, int i) { return std::find(v.begin(), v.end(), i) != v.end(); }
+
+void write_slots(sql::database& db, const station& s) {
+  for (const auto& sl : s.slots) {
+    db.prepare("INSERT INTO slots (station_sn, idx, state, door_open, battery_sn, model_id, soc, charge_power_w, "
+               "desired_disabled, reported_disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT (station_sn, idx) DO UPDATE SET state = excluded.state, door_open = excluded.door_open, "
+               "battery_sn = excluded.battery_sn, model_id = excluded.model_id, soc = excluded.soc, "
+               "charge_power_w = excluded.charge_power_w, desired_disabled = excluded.desired_disabled, "
+               "reported_disabled = excluded.reported_disabled")
+        ->bind_all(s.sn, sl.index, to_string(sl.state), sl.door_open ? 1 : 0,
+                   sl.battery_sn.empty() ? std::nullopt : std::optional<std::string>{sl.battery_sn},
+                   sl.model_id.empty() ? std::nullopt : std::optional<std::string>{sl.model_id}, sl.soc,
+                   sl.charge_power_w, has(s.desired.disabled_slots, sl.index) ? 1 : 0,
+                   has(s.reported.disabled_slots, sl.index) ? 1 : 0)
+        .run();
+  }
+}
+
+void read_slots(sql::database& db, station& s) {
+  auto q = db.prepare("SELECT idx, state, door_open, battery_sn, model_id, soc, charge_power_w, desired_disabled, "
+                      "reported_disabled FROM slots WHERE station_sn = ? ORDER BY idx");
+  q->bind(1, s.sn);
+  while (q->step()) {
+    slot sl;
+    sl.index = q->integer(0);
+    sl.state = rows::parse_enum<slot_state>(q->text(1), "slots.state");
+    sl.door_open = q->int64(2) != 0;
+    sl.battery_sn = q->text(3);
+    sl.model_id = q->text(4);
+    sl.soc = q->real(5);
+    sl.charge_power_w = q->integer(6);
+    if (q->int64(7)) s.desired.disabled_slots.push_back(sl.index);
+    if (q->int64(8)) s.reported.disabled_slots.push_back(sl.index);
+    s.slots.push_back(std::move(sl));
+  }
+}
+
+std::optional<std::int64_t> opt_ms(const std::optional<unix_ms>& t) {
+  return t ? std::optional<std::int64_t>{to_ms(*t)} : std::nullopt;
+}
+}  // namespace
+
+status store::add_station(const twin::station& s) {
+  if (auto why = validate_sn(s.sn); !why.empty()) return error{errc::invalid_argument, "\"" + s.sn + "\": " + why};
+  if (s.name().empty()) return error{errc::name_empty, "station " + s.sn + " needs a name"};
+  if (!valid(s.location)) return error{errc::invalid_argument, "location: latitude/longitude out of range"};
+  if (s.slots.empty() || s.slots.size() > 256) return error{errc::invalid_argument, "slots: expected 1..256"};
+  if (s.desired.power_cap_w <= 0) return error{errc::invalid_argument, "power cap: must be positive (W)"};
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, s.sn).step())
+    return error{errc::station_duplicate, "station " + s.sn + " already exists"};
+  if (!s.agent_id.empty() && !agent(s.agent_id))
+    return error{errc::agent_unknown, "agent " + s.agent_id + " is not known"};
+  db_->prepare("INSERT INTO stations (sn, name, lat, lon, power_cap_w, enabled, agent_id, firmware, online, "
+               "last_seen_ms, boot_id, reported_name, reported_power_cap_w, reported_enabled, created_at_ms) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      ->bind_all(s.sn, s.name(), s.location.lat, s.location.lon, s.desired.power_cap_w, s.desired.enabled ? 1 : 0,
+                 s.agent_id.empty() ? std::nullopt : std::optional<std::string>{s.agent_id}, s.firmware,
+                 s.link.online ? 1 : 0, opt_ms(s.link.last_seen), s.link.boot_id, s.reported.name,
+                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, to_ms(s.created_at))
+      .run();
+  write_slots(*db_, s);
+  tx.commit();
+  return done{};
+}
+
+status store::save_station(const twin::station& s) {
+  transaction tx{*db_};
+  if (!write_station(s)) return error{errc::station_unknown, "station " + s.sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+bool store::write_station(const twin::station& s) {
+  db_->prepare("UPDATE stations SET name = ?, lat = ?, lon = ?, power_cap_w = ?, enabled = ?, agent_id = ?, "
+               "firmware = ?, online = ?, last_seen_ms = ?, boot_id = ?, reported_name = ?, reported_power_cap_w = ?, "
+               "reported_enabled = ? WHERE sn = ?")
+      ->bind_all(s.name(), s.location.lat, s.location.lon, s.desired.power_cap_w, s.desired.enabled ? 1 : 0,
+                 s.agent_id.empty() ? std::nullopt : std::optional<std::string>{s.agent_id}, s.firmware,
+                 s.link.online ? 1 : 0, opt_ms(s.link.last_seen), s.link.boot_id, s.reported.name,
+                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, s.sn)
+      .run();
+  if (db_->changes() == 0) return false;
+  write_slots(*db_, s);
+  return true;
+}
+
+std::optional<station> store::station(const std::string& sn) {
+  std::optional<twin::station> s;
+  {
+    auto q = db_->prepare(std::string{"SELECT "} + rows::station_columns + " FROM stations WHERE sn = ?");
+    q->bind(1, sn);
+    if (!q->step()) return std::nullopt;
+    s = rows::read_station(*q);
+  }
+  read_slots(*db_, *s);
+  return s;
+}
+
+std::vector<station> store::stations() {
+  std::vector<twin::station> out;
+  {
+    auto q = db_->prepare(std::string{"SELECT "} + rows::station_columns + " FROM stations ORDER BY sn");
+    while (q->step()) out.push_back(rows::read_station(*q));
+  }
+  for (auto& s : out) read_slots(*db_, s);
+  return out;
+}
+
+status store::rename_station(const std::string& sn, const std::string& name) {
+  auto s = station(sn);
+  if (!s) return error{errc::station_unknown, "station " + sn + " is not known"};
+  if (auto r = rename(*s, name); !r) return r;
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET name = ? WHERE sn = ?")->bind_all(s->name(), sn).run();
+  tx.commit();
+  return done{};
+}
+
+status store::assign_agent(const std::string& sn, const std::string& agent_id) {
+  if (!agent(agent_id)) return error{errc::agent_unknown, "agent " + agent_id + " is not known"};
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET agent_id = ? WHERE sn = ?")->bind_all(agent_id, sn).run();
+  if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+// ---- packs ---------------------------------------------------------------------------------
+
+status store::add_battery(const twin::battery& b) {
+  if (auto why = validate_sn(b.sn); !why.empty()) return error{errc::invalid_argument, "pack \"" + b.sn + "\": " + why};
+  if (!model(b.model_id)) return error{errc::model_unknown, "no battery model \"" + b.model_id + "\""};
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM batteries WHERE sn = ?")->bind(1, b.sn).step())
+    return error{errc::invalid_argument, "pack " + b.sn + " already exists"};
+  save_battery(b);
+  tx.commit();
+  return done{};
+}
+
+void store::save_battery(const twin::battery& b) {
+  db_->prepare("INSERT INTO batteries (sn, model_id, soc, soh, cycles, temperature_c, place, place_ref, energy_in_wh, "
+               "energy_out_wh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sn) DO UPDATE SET "
+               "soc = excluded.soc, soh = excluded.soh, cycles = excluded.cycles, temperature_c = excluded.temperature_c, "
+               "place = excluded.place, place_ref = excluded.place_ref, energy_in_wh = excluded.energy_in_wh, "
+               "energy_out_wh = excluded.energy_out_wh")
+      ->bind_all(b.sn, b.model_id, b.soc, b.soh, b.cycles, b.temperature_c, to_string(b.place), b.place_ref,
+                 b.energy_in_wh, b.energy_out_wh)
+      .run();
+}
+
+std::optional<battery> store::battery(const std::string& sn) {
+  auto q = db_->prepare(std::string{"SELECT "} + rows::battery_columns + " FROM batteries WHERE sn = ?");
+  q->bind(1, sn);
+  if (!q->step()) return std::nullopt;
+  return rows::read_battery(*q);
+}
+
+std::vector<battery> store::batteries() {
+  std::vector<twin::battery> out;
+  auto q = db_->prepare(std::string{"SELECT "} + rows::battery_columns + " FROM batteries ORDER BY sn");
+  while (q->step()) out.push_back(rows::read_battery(*q));
+  return out;
+}
+
+}  // namespace swaptwin::adapters

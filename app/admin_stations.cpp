@@ -1,0 +1,205 @@
+// `swaptwin admin station ...` and `swaptwin admin agent ...`.
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "app/cli.hpp"
+#include "app/output.hpp"
+
+namespace swaptwin::app {
+
+using namespace twin;
+
+namespace {
+std::string ready_summary(const station& s) {
+  std::map<std::string, int> ready;
+  for (const auto& sl : s.slots)
+    if (sl.state == slot_state::ready && !slot_disabled(s, sl.index)) ++ready[sl.model_id];
+  std::string out;
+  for (const auto& [m, n] : ready) out += (out.empty() ? "" : " ") + m + ":" + std::to_string(n);
+  return out.empty() ? "-" : out;
+}
+
+void print_station(std::ostream& os, const station& s) {
+  os << "Station " << s.sn << "  \"" << s.name() << "\"\n"
+     << "  status      " << (s.link.online ? "online" : "offline") << ", last seen " << when(s.link.last_seen)
+     << (s.desired.enabled ? "" : ", OUT OF SERVICE") << '\n'
+     << "  location    " << s.location.lat << ", " << s.location.lon << '\n'
+     << "  power cap   " << s.desired.power_cap_w << " W\n"
+     << "  agent       " << (s.agent_id.empty() ? "-" : s.agent_id) << '\n'
+     << "  firmware    " << (s.firmware.empty() ? "-" : s.firmware) << '\n';
+  auto pending = pending_changes(s);
+  if (!pending.empty()) {
+    os << "  to push on reconnect:";
+    for (const auto& c : pending) os << ' ' << c.field << '=' << c.value;
+    os << '\n';
+  }
+  if (!s.link.online) os << "  (offline: slot details below are the last known state)\n";
+  table t{{"SLOT", "STATE", "PACK", "MODEL", "SOC", "DOOR"}};
+  for (const auto& sl : s.slots)
+    t.add({std::to_string(sl.index), slot_disabled(s, sl.index) ? "disabled" : std::string{to_string(sl.state)},
+           sl.battery_sn.empty() ? "-" : sl.battery_sn, sl.model_id.empty() ? "-" : sl.model_id,
+           sl.battery_sn.empty() ? "-" : std::to_string(static_cast<int>(sl.soc * 100 + 0.5)) + "%",
+           sl.door_open ? "open" : "closed"});
+  t.print(os);
+}
+}  // namespace
+
+void add_station_commands(CLI::App& admin, command& chosen) {
+  auto* station_cmd = admin.add_subcommand("station", "Stations (cabinets) by SN");
+  station_cmd->require_subcommand(1);
+
+  {
+    auto* c = station_cmd->add_subcommand("add", "Register a station");
+    struct args_t {
+      std::string sn, name, agent;
+      double lat = 0, lon = 0;
+      int slots = 12, power_cap_w = 6000;
+    };
+    auto a = std::make_shared<args_t>();
+    c->add_option("sn", a->sn, "Serial number (immutable)")->required();
+    c->add_option("--name", a->name, "Display name")->required();
+    c->add_option("--lat", a->lat, "Latitude in degrees")->required();
+    c->add_option("--lon", a->lon, "Longitude in degrees")->required();
+    c->add_option("--slots", a->slots, "Number of slots")->capture_default_str();
+    c->add_option("--power-cap-w", a->power_cap_w, "Site power cap shared by the slots, W")->capture_default_str();
+    c->add_option("--agent", a->agent, "Responsible agent id");
+    c->callback([a, &chosen] {
+      chosen = [a](cli_context& ctx) {
+        auto s = make_station(a->sn, a->name, {a->lat, a->lon}, a->slots, a->power_cap_w, ctx.now());
+        s.agent_id = a->agent;
+        if (auto r = rename(s, a->name); !r) return fail(r.err());  // trims, refuses blank names
+        s.reported.name = s.desired.name;
+        if (auto r = ctx.db().add_station(s); !r) return fail(r.err());
+        std::cout << "station " << s.sn << " added: \"" << s.name() << "\", " << a->slots << " slots\n";
+        return 0;
+      };
+    });
+  }
+  {
+    auto* c = station_cmd->add_subcommand("list", "List stations");
+    auto json_out = std::make_shared<bool>(false);
+    c->add_flag("--json", *json_out, "Print JSON");
+    c->callback([json_out, &chosen] {
+      chosen = [json_out](cli_context& ctx) {
+        auto all = ctx.db().stations();
+        if (*json_out) {
+          json j = json::array();
+          for (const auto& s : all) j.push_back(to_json(s, false));
+          print_json(std::cout, j);
+          return 0;
+        }
+        table t{{"SN", "NAME", "STATUS", "LAST SEEN", "SLOTS", "FREE", "READY", "AGENT"}};
+        for (const auto& s : all)
+          t.add({s.sn, s.name(), s.link.online ? "online" : "offline", when(s.link.last_seen),
+                 std::to_string(s.slots.size()), std::to_string(free_count(s)), ready_summary(s),
+                 s.agent_id.empty() ? "-" : s.agent_id});
+        t.print(std::cout);
+        return 0;
+      };
+    });
+  }
+  {
+    auto* c = station_cmd->add_subcommand("show", "Show one station and its slots");
+    auto sn = std::make_shared<std::string>();
+    auto json_out = std::make_shared<bool>(false);
+    c->add_option("sn", *sn, "Serial number")->required();
+    c->add_flag("--json", *json_out, "Print JSON");
+    c->callback([sn, json_out, &chosen] {
+      chosen = [sn, json_out](cli_context& ctx) {
+        auto s = ctx.db().station(*sn);
+        if (!s) return fail({errc::station_unknown, "station " + *sn + " is not known"});
+        if (*json_out) print_json(std::cout, to_json(*s, true));
+        else print_station(std::cout, *s);
+        return 0;
+      };
+    });
+  }
+  {
+    auto* c = station_cmd->add_subcommand("rename", "Rename a station (its SN stays)");
+    auto sn = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    c->add_option("sn", *sn, "Serial number")->required();
+    c->add_option("name", *name, "New display name")->required();
+    c->callback([sn, name, &chosen] {
+      chosen = [sn, name](cli_context& ctx) {
+        if (auto r = ctx.db().rename_station(*sn, *name); !r) return fail(r.err());
+        std::cout << "station " << *sn << " renamed to \"" << ctx.db().station(*sn)->name() << "\"\n";
+        return 0;
+      };
+    });
+  }
+}
+
+void add_agent_commands(CLI::App& admin, command& chosen) {
+  auto* agent_cmd = admin.add_subcommand("agent", "Field agents and the stations they look after");
+  agent_cmd->require_subcommand(1);
+  {
+    auto* c = agent_cmd->add_subcommand("add", "Register an agent");
+    auto a = std::make_shared<agent>();
+    c->add_option("id", a->id, "Agent id")->required();
+    c->add_option("--name", a->name, "Name")->required();
+    c->add_option("--region", a->region, "Region")->required();
+    c->add_option("--phone", a->phone, "Phone");
+    c->add_option("--lat", a->base.lat, "Base latitude");
+    c->add_option("--lon", a->base.lon, "Base longitude");
+    c->callback([a, &chosen] {
+      chosen = [a](cli_context& ctx) {
+        if (auto r = ctx.db().add_agent(*a); !r) return fail(r.err());
+        std::cout << "agent " << a->id << " added\n";
+        return 0;
+      };
+    });
+  }
+  {
+    auto* c = agent_cmd->add_subcommand("list", "List agents with their stations and open alerts");
+    auto json_out = std::make_shared<bool>(false);
+    c->add_flag("--json", *json_out, "Print JSON");
+    c->callback([json_out, &chosen] {
+      chosen = [json_out](cli_context& ctx) {
+        auto stations = ctx.db().stations();
+        auto orders = ctx.db().work_orders(true);
+        json j = json::array();
+        table t{{"ID", "NAME", "REGION", "STATE", "STATIONS", "OPEN ALERTS"}};
+        for (const auto& a : ctx.db().agents()) {
+          std::vector<std::string> sns;
+          for (const auto& s : stations)
+            if (s.agent_id == a.id) sns.push_back(s.sn);
+          json alerts = json::array();
+          for (const auto& w : orders)
+            if (w.agent_id == a.id || std::find(sns.begin(), sns.end(), w.station_sn) != sns.end())
+              alerts.push_back({{"id", w.id}, {"station_sn", w.station_sn}, {"alert", to_string(w.alert)},
+                                {"state", to_string(w.state)}, {"due_at", format_instant(w.due_at)},
+                                {"sla_breached", sla_breached(w, ctx.now())}});
+          j.push_back({{"id", a.id}, {"name", a.name}, {"region", a.region}, {"phone", a.phone},
+                       {"lat", a.base.lat}, {"lon", a.base.lon}, {"state", to_string(a.state)},
+                       {"stations", sns}, {"open_alerts", alerts}});
+          std::string list;
+          for (const auto& sn : sns) list += (list.empty() ? "" : ",") + sn;
+          t.add({a.id, a.name, a.region, std::string{to_string(a.state)}, list.empty() ? "-" : list,
+                 std::to_string(alerts.size())});
+        }
+        if (*json_out) print_json(std::cout, j);
+        else t.print(std::cout);
+        return 0;
+      };
+    });
+  }
+  {
+    auto* c = agent_cmd->add_subcommand("assign", "Make an agent responsible for a station");
+    auto id = std::make_shared<std::string>();
+    auto sn = std::make_shared<std::string>();
+    c->add_option("agent", *id, "Agent id")->required();
+    c->add_option("sn", *sn, "Station SN")->required();
+    c->callback([id, sn, &chosen] {
+      chosen = [id, sn](cli_context& ctx) {
+        if (auto r = ctx.db().assign_agent(*sn, *id); !r) return fail(r.err());
+        std::cout << "agent " << *id << " now looks after station " << *sn << '\n';
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace swaptwin::app

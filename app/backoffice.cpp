@@ -1,0 +1,99 @@
+#include "app/backoffice.hpp"
+
+#include "twin/billing.hpp"
+#include "twin/swap.hpp"
+
+namespace swaptwin::app {
+
+using namespace twin;
+
+namespace {
+struct swap_inputs {
+  rider r;
+  station s;
+  std::optional<country_policy> policy;
+  std::optional<plan> p;
+};
+
+result<swap_inputs> load(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                         const std::string& model_id) {
+  auto r = db.rider(rider_id);
+  if (!r) return error{errc::rider_unknown, "rider " + rider_id + " is not known"};
+  auto s = db.station(sn);
+  if (!s) return error{errc::station_unknown, "station " + sn + " is not known"};
+  if (!db.model(model_id)) return error{errc::model_unknown, "no battery model \"" + model_id + "\" (try 48V, 60V, 72V)"};
+  auto policy = db.country(r->country);
+  swap_inputs in{std::move(*r), std::move(*s), std::move(policy), std::nullopt};
+  if (in.r.plan) in.p = db.plan(in.r.plan->plan_id);
+  return in;
+}
+}  // namespace
+
+result<decision> authorize(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                           const std::string& model_id, unix_ms now) {
+  auto in = load(db, rider_id, sn, model_id);
+  if (!in) return in.err();
+  return authorize_swap(in->r, in->policy ? &*in->policy : nullptr, in->p ? &*in->p : nullptr, in->s, model_id, now);
+}
+
+result<swap_outcome> perform_swap(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                  const std::string& model_id, double returned_soc, unix_ms now, const std::string& key) {
+  if (returned_soc < 0.0 || returned_soc > 1.0) return error{errc::invalid_argument, "returned SoC must be in [0, 1]"};
+  auto in = load(db, rider_id, sn, model_id);
+  if (!in) return in.err();
+  swap_outcome out;
+  out.decision = authorize_swap(in->r, in->policy ? &*in->policy : nullptr, in->p ? &*in->p : nullptr, in->s,
+                                model_id, now);
+  if (!out.decision.allowed()) return out;
+  const bool returning = !in->r.holding_sn.empty();
+  auto slots = choose_slots(in->s, model_id, returning);
+  if (!slots) {
+    out.decision = decision{slots.err().code, slots.err().detail};
+    return out;
+  }
+  auto model = *db.model(model_id);
+  auto issued = db.battery(in->s.slots[static_cast<size_t>(slots->slot_out - 1)].battery_sn);
+  if (!issued) return error{errc::invalid_argument, "slot " + std::to_string(slots->slot_out) + " of " + sn +
+                                                        " holds a pack the store does not know"};
+  std::optional<battery> returned;
+  if (returning) {
+    returned = db.battery(in->r.holding_sn);
+    if (!returned) {  // a pack we never saw: take it in as a new pack of the rider's model
+      returned = battery{};
+      returned->sn = in->r.holding_sn;
+      returned->model_id = in->r.holding_model;
+      returned->soc = returned_soc;
+    }
+  }
+  const auto drawn = returned ? energy_drawn_wh(model.capacity_wh, returned->soh, returned->soc, returned_soc) : 0;
+  swap_usage usage{sn, model_id, returning ? in->r.holding_sn : std::string{}, drawn, issued->sn};
+  auto settled = settle_swap(in->r, *in->p, *in->policy, usage, now, key);
+  if (!settled) return settled.err();
+
+  auto station_after = in->s;
+  apply_swap(station_after, *slots, returned ? &*returned : nullptr, returned_soc, model.capacity_wh, *issued,
+             rider_id);
+  std::vector<battery> packs{*issued};
+  if (returned) packs.push_back(*returned);
+
+  auto& rec = out.record;
+  rec.key = key;
+  rec.at = now;
+  rec.rider_id = rider_id;
+  rec.station_sn = sn;
+  rec.model_id = model_id;
+  rec.slot_in = slots->slot_in;
+  rec.returned_sn = usage.returned_sn;
+  rec.returned_soc = returning ? returned_soc : 0.0;
+  rec.slot_out = slots->slot_out;
+  rec.issued_sn = issued->sn;
+  rec.energy_wh = drawn;
+  rec.km_m = settled->km_m;
+  rec.net = settled->net;
+  rec.tax = settled->tax;
+  rec.plan = in->p->kind;
+  out.recorded = db.record_swap(rec, settled->change, station_after, packs);
+  return out;
+}
+
+}  // namespace swaptwin::app

@@ -1,0 +1,65 @@
+#pragma once
+/// The append-only ledger: every money movement as a posting with an idempotency key.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "twin/money.hpp"
+#include "twin/plan.hpp"
+#include "twin/time.hpp"
+
+namespace swaptwin::twin {
+
+/// What a posting records. Amounts are signed from the operator's side: + money in, - money out.
+enum class posting_kind : std::uint8_t {
+  deposit_in,      ///< rider paid a deposit (held, not revenue)
+  deposit_refund,  ///< deposit given back to the rider (negative)
+  dues_payment,    ///< part of a refunded deposit kept to pay dues
+  wallet_topup,    ///< rider put money in their wallet
+  plan_purchase,   ///< plan or bundle sold (revenue, net of tax)
+  usage_charge,    ///< metered swap: per km, per swap, per kWh, or km overage (revenue, net of tax)
+  tax,             ///< tax collected on a purchase or charge
+};
+/// "deposit_in", "deposit_refund", ...
+std::string_view to_string(posting_kind k) noexcept;
+/// Inverse of to_string.
+bool from_string(std::string_view s, posting_kind& out) noexcept;
+/// True for the kinds that count as revenue (plan_purchase, usage_charge).
+bool is_revenue(posting_kind k) noexcept;
+
+/// One ledger line. The key makes re-applying the same event a no-op.
+struct posting {
+  std::string key;                    ///< idempotency key, unique in the ledger
+  unix_ms at{};
+  std::string rider_id;
+  posting_kind kind = posting_kind::usage_charge;
+  money amount;
+  std::optional<plan_kind> plan;      ///< plan kind for revenue by kind
+  std::string plan_id;
+  std::string station_sn;
+  std::string memo;
+};
+
+/// An in-memory append-only ledger with idempotency (the store enforces the same in SQLite).
+class ledger {
+ public:
+  /// Appends `p` unless a posting with the same key is already there. True when appended.
+  bool append(posting p);
+  /// Every posting, in order of appending.
+  const std::vector<posting>& postings() const noexcept { return postings_; }
+  /// True when a posting with key `key` exists.
+  bool contains(const std::string& key) const { return keys_.count(key) != 0; }
+  /// Revenue (plan purchases and usage charges, net of tax) per currency.
+  std::map<std::string, std::int64_t> revenue_by_currency() const;
+
+ private:
+  std::vector<posting> postings_;
+  std::unordered_set<std::string> keys_;
+};
+
+}  // namespace swaptwin::twin
