@@ -22,6 +22,15 @@ void local_day(const date::time_zone* zone, unix_ms now, dashboard& d) {
 }
 }  // namespace
 
+bool known_timezone(const std::string& tz) {
+  try {
+    date::locate_zone(tz);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 result<dashboard> store::dashboard_at(unix_ms now, const std::string& tz) {
   dashboard d;
   d.timezone = tz;

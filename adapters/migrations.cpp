@@ -124,6 +124,14 @@ CREATE INDEX swaps_at ON swaps(at_ms);
 CREATE INDEX riders_created ON riders(created_at_ms);
 CREATE INDEX work_orders_state ON work_orders(state);
 )sql";
+// 4: close a hole in the append-only guard: INSERT OR REPLACE deletes the old row without firing
+//    DELETE triggers (unless recursive_triggers is on in that connection). A repeated key is now
+//    ignored by a trigger, whatever the statement's conflict clause and whichever connection runs it.
+constexpr std::string_view m0004 = R"sql(
+CREATE TRIGGER ledger_no_replace BEFORE INSERT ON ledger
+  WHEN EXISTS (SELECT 1 FROM ledger WHERE idempotency_key = NEW.idempotency_key)
+  BEGIN SELECT RAISE(IGNORE); END;
+)sql";
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -131,6 +139,7 @@ const std::vector<migration>& migrations() {
       {1, "back office", m0001},
       {2, "swaps, work orders, settings", m0002},
       {3, "dashboard indexes", m0003},
+      {4, "ledger: no replace", m0004},
   };
   return all;
 }

@@ -19,6 +19,8 @@ store::store(const std::string& path, const store_options& opt)
     throw sql::store_error("synchronous must be FULL, NORMAL or OFF");
   d.exec("PRAGMA synchronous = " + opt.synchronous);
   d.exec("PRAGMA foreign_keys = ON");
+  d.exec("PRAGMA cache_size = -" + std::to_string(opt.cache_kib));
+  d.exec("PRAGMA wal_autocheckpoint = " + std::to_string(opt.wal_autocheckpoint_pages));
   migrate(d);
 }
 

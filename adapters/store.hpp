@@ -31,6 +31,8 @@ struct store_options {
   bool create = true;                  ///< create the file when missing
   std::string synchronous = "FULL";    ///< PRAGMA synchronous: FULL survives power loss, NORMAL only crashes
   int busy_timeout_ms = 5000;          ///< wait this long for another process's write lock
+  int cache_kib = 65536;               ///< page cache; the ledger's key indexes want to stay in memory
+  int wal_autocheckpoint_pages = 10000;  ///< checkpoint the WAL at this size (SQLite's default, 1000, halves ledger write rate)
 };
 
 /// The deposit an operator charges for a model, in one currency.
@@ -79,6 +81,9 @@ struct dashboard {
   std::int64_t stations_online = 0, stations_offline = 0;
   std::int64_t work_orders_open = 0;
 };
+
+/// True when `tz` names a time zone of the system's tz database (IANA name, e.g. "Asia/Shanghai").
+bool known_timezone(const std::string& tz);
 
 /// The back-office database.
 class store {
@@ -179,7 +184,7 @@ class store {
  private:
   void write_rider(const twin::rider& r);
   bool write_station(const twin::station& s);
-  void write_postings(const std::vector<twin::posting>& ps);
+  std::size_t write_postings(const std::vector<twin::posting>& ps);
   std::unique_ptr<sql::database> db_;
 };
 

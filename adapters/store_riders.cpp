@@ -168,25 +168,26 @@ bool store::commit(const rider_change& c) {
 
 // ---- ledger --------------------------------------------------------------------------------
 
-void store::write_postings(const std::vector<posting>& ps) {
+std::size_t store::write_postings(const std::vector<posting>& ps) {
+  std::size_t appended = 0;
+  auto q = db_->prepare(
+      "INSERT INTO ledger (idempotency_key, at_ms, rider_id, kind, amount_minor, currency, plan_kind, plan_id, "
+      "station_sn, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING");
   for (const auto& p : ps) {
-    db_->prepare("INSERT INTO ledger (idempotency_key, at_ms, rider_id, kind, amount_minor, currency, plan_kind, "
-                 "plan_id, station_sn, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (idempotency_key) DO NOTHING")
-        ->bind_all(p.key, to_ms(p.at), p.rider_id, to_string(p.kind), p.amount.minor, p.amount.currency,
-                   p.plan ? std::optional<std::string>{std::string{to_string(*p.plan)}} : std::nullopt, p.plan_id,
-                   p.station_sn, p.memo)
-        .run();
+    q->bind_all(p.key, to_ms(p.at), p.rider_id, to_string(p.kind), p.amount.minor, p.amount.currency,
+                p.plan ? std::optional<std::string_view>{to_string(*p.plan)} : std::nullopt, p.plan_id, p.station_sn,
+                p.memo);
+    q->run();
+    appended += static_cast<std::size_t>(db_->changes());
   }
+  return appended;
 }
 
 std::size_t store::append_postings(const std::vector<posting>& ps) {
   transaction tx{*db_};
-  auto before = db_->scalar("SELECT count(*) FROM ledger");
-  write_postings(ps);
-  auto after = db_->scalar("SELECT count(*) FROM ledger");
+  auto appended = write_postings(ps);
   tx.commit();
-  return static_cast<std::size_t>(after - before);
+  return appended;
 }
 
 std::vector<posting> store::postings(const std::string& rider_id) {
@@ -226,7 +227,8 @@ bool store::record_swap(const swap_record& s, const rider_change& c, const twin:
   if (db_->changes() == 0) return false;  // seen before: the transaction rolls back, nothing changes
   write_rider(c.after);
   write_postings(c.postings);
-  write_station(station_after);
+  if (!write_station(station_after))
+    throw sql::store_error("record_swap: station " + station_after.sn + " is not in the store");
   for (const auto& b : packs_after) save_battery(b);
   tx.commit();
   return true;

@@ -30,6 +30,11 @@ void write_slots(sql::database& db, const station& s) {
   }
 }
 
+// Slots beyond the station's count (it was rebuilt with fewer) are removed.
+void trim_slots(sql::database& db, const station& s) {
+  db.prepare("DELETE FROM slots WHERE station_sn = ? AND idx > ?")->bind_all(s.sn, static_cast<int>(s.slots.size())).run();
+}
+
 void read_slots(sql::database& db, station& s) {
   auto q = db.prepare("SELECT idx, state, door_open, battery_sn, model_id, soc, charge_power_w, desired_disabled, "
                       "reported_disabled FROM slots WHERE station_sn = ? ORDER BY idx");
@@ -96,6 +101,7 @@ bool store::write_station(const twin::station& s) {
       .run();
   if (db_->changes() == 0) return false;
   write_slots(*db_, s);
+  trim_slots(*db_, s);
   return true;
 }
 

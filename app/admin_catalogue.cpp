@@ -33,7 +33,6 @@ std::string percent(int bp) {
 void add_catalogue_commands(CLI::App& admin, command& chosen) {
   // ---- model ----
   auto* model_cmd = admin.add_subcommand("model", "Battery pack models and their deposits");
-  model_cmd->require_subcommand(1);
   {
     auto* c = model_cmd->add_subcommand("list", "List pack models with their deposits");
     auto json_out = std::make_shared<bool>(false);
@@ -81,7 +80,6 @@ void add_catalogue_commands(CLI::App& admin, command& chosen) {
 
   // ---- plan ----
   auto* plan_cmd = admin.add_subcommand("plan", "Plans (packages) riders buy");
-  plan_cmd->require_subcommand(1);
   {
     auto* c = plan_cmd->add_subcommand("add", "Create a plan");
     struct args_t {
@@ -170,7 +168,6 @@ void add_catalogue_commands(CLI::App& admin, command& chosen) {
 
   // ---- country ----
   auto* country_cmd = admin.add_subcommand("country", "Country policies: KYC, payment terms, tax");
-  country_cmd->require_subcommand(1);
   {
     auto* c = country_cmd->add_subcommand("set-policy", "Create or replace a country's policy");
     struct args_t {

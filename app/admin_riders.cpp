@@ -79,7 +79,6 @@ void print_rider(std::ostream& os, const rider& r, const country_policy* policy,
 
 void add_rider_commands(CLI::App& admin, command& chosen) {
   auto* rider_cmd = admin.add_subcommand("rider", "Riders: KYC, deposits, wallet, plans");
-  rider_cmd->require_subcommand(1);
   {
     auto* c = rider_cmd->add_subcommand("add", "Register a rider");
     struct args_t {

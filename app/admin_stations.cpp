@@ -48,7 +48,6 @@ void print_station(std::ostream& os, const station& s) {
 
 void add_station_commands(CLI::App& admin, command& chosen) {
   auto* station_cmd = admin.add_subcommand("station", "Stations (cabinets) by SN");
-  station_cmd->require_subcommand(1);
 
   {
     auto* c = station_cmd->add_subcommand("add", "Register a station");
@@ -134,7 +133,6 @@ void add_station_commands(CLI::App& admin, command& chosen) {
 
 void add_agent_commands(CLI::App& admin, command& chosen) {
   auto* agent_cmd = admin.add_subcommand("agent", "Field agents and the stations they look after");
-  agent_cmd->require_subcommand(1);
   {
     auto* c = agent_cmd->add_subcommand("add", "Register an agent");
     auto a = std::make_shared<agent>();

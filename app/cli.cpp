@@ -41,7 +41,6 @@ std::string default_key(const std::string& op, const std::string& subject, twin:
 
 void add_admin_commands(CLI::App& app, cli_globals& g, command& chosen) {
   auto* admin = app.add_subcommand("admin", "The back office on the command line, against a SQLite file");
-  admin->require_subcommand(1);
   admin->add_option("--db", g.db_path, "Back-office database (created on first use)")
       ->envname("SWAPTWIN_DB")
       ->capture_default_str();

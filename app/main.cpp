@@ -11,7 +11,6 @@ int main(int argc, char** argv) {
   using namespace swaptwin::app;
   CLI::App app{"swaptwin: back end and digital twin of battery-swap networks"};
   app.set_version_flag("--version", "swaptwin 0.1.0");
-  app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: `admin station list --db x.db`
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return std::string{"swaptwin: usage: "} + e.what() + " (see --help)\n";
@@ -25,8 +24,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!chosen) {
-    std::cerr << app.help();
+  if (!chosen) {  // stopped at a command group: say which, and how to see its commands
+    std::string path = "swaptwin";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      path += " " + at->get_name();
+    }
+    std::cerr << "swaptwin: usage: `" << path << "` needs a command (see " << path << " --help)\n";
     return 2;
   }
   try {
