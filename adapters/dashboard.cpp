@@ -72,7 +72,8 @@ result<dashboard> store::dashboard_at(unix_ms now, const std::string& tz) {
   d.riders_active_today = count("SELECT count(DISTINCT rider_id) FROM swaps WHERE at_ms >= ? AND at_ms < ?", true);
   d.riders_new_today = count("SELECT count(*) FROM riders WHERE created_at_ms >= ? AND created_at_ms < ?", true);
   d.riders_total = count("SELECT count(*) FROM riders", false);
-  d.swaps_today = count("SELECT count(*) FROM swaps WHERE at_ms >= ? AND at_ms < ?", true);
+  // A pack handed back without another going out is not a swap.
+  d.swaps_today = count("SELECT count(*) FROM swaps WHERE at_ms >= ? AND at_ms < ? AND issued_sn <> ''", true);
   d.stations_online = count("SELECT count(*) FROM stations WHERE online <> 0", false);
   d.stations_offline = count("SELECT count(*) FROM stations WHERE online = 0", false);
   d.work_orders_open = count("SELECT count(*) FROM work_orders WHERE state <> 'resolved'", false);

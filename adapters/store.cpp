@@ -3,6 +3,7 @@
 #include "adapters/migrations.hpp"
 #include "adapters/sqlite.hpp"
 #include "adapters/store_rows.hpp"
+#include "twin/text.hpp"
 
 namespace swaptwin::adapters {
 
@@ -82,6 +83,11 @@ status store::set_country(const country_policy& p) {
   for (const auto& d : p.kyc_documents)
     if (d.find(',') != std::string::npos) return error{errc::invalid_argument, "document names cannot contain ','"};
   transaction tx{*db_};
+  // Riders' wallets, deposits and plans are in the country's currency: it cannot change under them.
+  if (auto old = country(p.country); old && old->currency != p.currency &&
+      db_->prepare("SELECT 1 FROM riders WHERE country = ?")->bind(1, p.country).step())
+    return error{errc::currency_mismatch, p.country + " has riders whose money is in " + old->currency +
+                                              "; its currency cannot change to " + p.currency};
   db_->prepare("INSERT INTO countries (code, currency, kyc_documents, min_age, terms, grace_days, tax_rate_bp) "
                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET currency = excluded.currency, "
                "kyc_documents = excluded.kyc_documents, min_age = excluded.min_age, terms = excluded.terms, "
@@ -125,8 +131,14 @@ std::vector<country_policy> store::countries() {
 
 // ---- agents --------------------------------------------------------------------------------
 
-status store::add_agent(const twin::agent& a) {
-  if (a.id.empty()) return error{errc::invalid_argument, "agent id must not be empty"};
+status store::add_agent(const twin::agent& given) {
+  if (given.id.empty() || given.id.size() > 64) return error{errc::invalid_argument, "agent id: 1..64 characters"};
+  twin::agent a = given;
+  for (auto [field, what] : {std::pair{&a.name, "the name of agent "}, std::pair{&a.region, "the region of agent "}}) {
+    auto clean = clean_name(*field, what + a.id);
+    if (!clean) return clean.err();
+    *field = std::move(*clean);
+  }
   if (!valid(a.base)) return error{errc::invalid_argument, "agent base: latitude/longitude out of range"};
   transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM agents WHERE id = ?")->bind(1, a.id).step())

@@ -85,6 +85,13 @@ struct dashboard {
 /// True when `tz` names a time zone of the system's tz database (IANA name, e.g. "Asia/Shanghai").
 bool known_timezone(const std::string& tz);
 
+/// What store::commit did with an operation.
+enum class commit_outcome {
+  applied,    ///< written
+  duplicate,  ///< the same operation (same key, rider, kind and amount) was applied before: nothing written
+  conflict,   ///< the key was used before for a different operation: nothing written
+};
+
 /// The back-office database.
 class store {
  public:
@@ -146,14 +153,16 @@ class store {
   /// Saves a rider's non-money state (KYC). Use commit() for anything that posts to the ledger.
   void save_rider(const twin::rider& r);
   /// Applies a billing rule's outcome atomically: the rider as it became and its postings.
-  /// Returns false, changing nothing, when its first posting's key is already in the ledger
-  /// (the operation was applied before).
-  bool commit(const twin::rider_change& c);
+  /// Changes nothing when its first posting's key is already in the ledger: `duplicate` when that
+  /// posting is the same (rider, kind, amount), `conflict` when the key was used for another one.
+  commit_outcome commit(const twin::rider_change& c);
   /// Records a swap atomically: the swap, its billing (rider and postings), and the station and
   /// packs as they are after it. False, changing nothing, when a swap with the same key was
   /// recorded before.
   bool record_swap(const swap_record& s, const twin::rider_change& c, const twin::station& station_after,
                    const std::vector<twin::battery>& packs_after);
+  /// The swap recorded under idempotency key `key`, if any.
+  std::optional<swap_record> swap_by_key(const std::string& key);
   /// Swaps of a rider (all riders when empty), oldest first.
   std::vector<swap_record> swaps(const std::string& rider_id = {});
 

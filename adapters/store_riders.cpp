@@ -2,6 +2,7 @@
 #include "adapters/sqlite.hpp"
 #include "adapters/store.hpp"
 #include "adapters/store_rows.hpp"
+#include "twin/text.hpp"
 
 namespace swaptwin::adapters {
 
@@ -54,8 +55,12 @@ status store::retire_plan(const std::string& id) {
 
 // ---- riders --------------------------------------------------------------------------------
 
-status store::add_rider(const twin::rider& r) {
-  if (r.id.empty() || r.id.size() > 64) return error{errc::invalid_argument, "rider id: 1..64 characters"};
+status store::add_rider(const twin::rider& given) {
+  if (given.id.empty() || given.id.size() > 64) return error{errc::invalid_argument, "rider id: 1..64 characters"};
+  auto name = clean_name(given.name, "the name of rider " + given.id);
+  if (!name) return name.err();
+  twin::rider r = given;
+  r.name = std::move(*name);
   if (r.wh_per_km <= 0) return error{errc::invalid_argument, "wh_per_km: must be positive"};
   transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM riders WHERE id = ?")->bind(1, r.id).step())
@@ -155,15 +160,22 @@ void store::save_rider(const twin::rider& r) {
   tx.commit();
 }
 
-bool store::commit(const rider_change& c) {
+commit_outcome store::commit(const rider_change& c) {
   transaction tx{*db_};
-  if (!c.postings.empty() &&
-      db_->prepare("SELECT 1 FROM ledger WHERE idempotency_key = ?")->bind(1, c.postings.front().key).step())
-    return false;
+  if (!c.postings.empty()) {
+    const auto& first = c.postings.front();
+    auto q = db_->prepare("SELECT rider_id, kind, amount_minor, currency FROM ledger WHERE idempotency_key = ?");
+    q->bind(1, first.key);
+    if (q->step()) {
+      bool same = q->text(0) == first.rider_id && q->text(1) == to_string(first.kind) &&
+                  q->int64(2) == first.amount.minor && q->text(3) == first.amount.currency;
+      return same ? commit_outcome::duplicate : commit_outcome::conflict;
+    }
+  }
   write_rider(c.after);
   write_postings(c.postings);
   tx.commit();
-  return true;
+  return commit_outcome::applied;
 }
 
 // ---- ledger --------------------------------------------------------------------------------
@@ -234,32 +246,44 @@ bool store::record_swap(const swap_record& s, const rider_change& c, const twin:
   return true;
 }
 
+namespace {
+constexpr const char* swap_select =
+    "SELECT idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, returned_soc, slot_out, "
+    "issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind FROM swaps ";
+
+swap_record read_swap(const sql::statement& q) {
+  swap_record s;
+  s.key = q.text(0);
+  s.at = from_ms(q.int64(1));
+  s.rider_id = q.text(2);
+  s.station_sn = q.text(3);
+  s.model_id = q.text(4);
+  s.slot_in = q.integer(5);
+  s.returned_sn = q.text(6);
+  s.returned_soc = q.real(7);
+  s.slot_out = q.integer(8);
+  s.issued_sn = q.text(9);
+  s.energy_wh = q.int64(10);
+  s.km_m = q.int64(11);
+  s.net = money{q.int64(12), q.text(14)};
+  s.tax = money{q.int64(13), q.text(14)};
+  s.plan = rows::parse_enum<plan_kind>(q.text(15), "swaps.plan_kind");
+  return s;
+}
+}  // namespace
+
+std::optional<swap_record> store::swap_by_key(const std::string& key) {
+  auto q = db_->prepare(std::string{swap_select} + "WHERE idempotency_key = ?");
+  q->bind(1, key);
+  if (!q->step()) return std::nullopt;
+  return read_swap(*q);
+}
+
 std::vector<swap_record> store::swaps(const std::string& rider_id) {
   std::vector<swap_record> out;
-  auto q = db_->prepare(
-      "SELECT idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, returned_soc, slot_out, "
-      "issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind FROM swaps "
-      "WHERE ?1 = '' OR rider_id = ?1 ORDER BY id");
+  auto q = db_->prepare(std::string{swap_select} + "WHERE ?1 = '' OR rider_id = ?1 ORDER BY id");
   q->bind(1, rider_id);
-  while (q->step()) {
-    swap_record s;
-    s.key = q->text(0);
-    s.at = from_ms(q->int64(1));
-    s.rider_id = q->text(2);
-    s.station_sn = q->text(3);
-    s.model_id = q->text(4);
-    s.slot_in = q->integer(5);
-    s.returned_sn = q->text(6);
-    s.returned_soc = q->real(7);
-    s.slot_out = q->integer(8);
-    s.issued_sn = q->text(9);
-    s.energy_wh = q->int64(10);
-    s.km_m = q->int64(11);
-    s.net = money{q->int64(12), q->text(14)};
-    s.tax = money{q->int64(13), q->text(14)};
-    s.plan = rows::parse_enum<plan_kind>(q->text(15), "swaps.plan_kind");
-    out.push_back(std::move(s));
-  }
+  while (q->step()) out.push_back(read_swap(*q));
   return out;
 }
 

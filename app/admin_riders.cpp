@@ -28,9 +28,14 @@ result<loaded> load_rider(cli_context& ctx, const std::string& id) {
 // Applies a billing rule's outcome and says what happened.
 int apply(cli_context& ctx, const result<rider_change>& c, const std::string& what) {
   if (!c) return fail(c.err());
-  if (!ctx.db().commit(*c)) {
-    std::cout << "already applied (idempotency key " << c->postings.front().key << "): nothing changed\n";
-    return 0;
+  switch (ctx.db().commit(*c)) {
+    case adapters::commit_outcome::applied: break;
+    case adapters::commit_outcome::duplicate:
+      std::cout << "already applied (idempotency key " << c->postings.front().key << "): nothing changed\n";
+      return 0;
+    case adapters::commit_outcome::conflict:
+      return fail({errc::key_conflict, "idempotency key " + c->postings.front().key +
+                                           " was already used for a different operation; nothing changed"});
   }
   std::cout << what << '\n';
   return 0;

@@ -88,6 +88,32 @@ void add_swap_commands(CLI::App& admin, command& chosen) {
       };
     });
   }
+  {
+    auto* c = admin.add_subcommand("return", "A rider hands their pack back without taking another (exit 3 if refused)");
+    auto a = std::make_shared<args_t>();
+    c->add_option("rider", a->rider, "Rider id")->required();
+    c->add_option("sn", a->sn, "Station SN")->required();
+    c->add_option("--returned-soc", a->returned_soc, "State of charge of the pack handed back, 0..1")->capture_default_str();
+    c->add_option("--key", a->key, "Idempotency key (default: derived from rider, station and time)");
+    c->callback([a, &chosen] {
+      chosen = [a](cli_context& ctx) {
+        auto now = ctx.now();
+        auto key = a->key.empty() ? default_key("return", a->rider + ":" + a->sn, now) : a->key;
+        auto out = perform_return(ctx.db(), a->rider, a->sn, a->returned_soc, now, key);
+        if (!out) return fail(out.err());
+        const auto& rec = out->record;
+        if (!out->decision.allowed())
+          std::cout << "refused: " << code_string(out->decision.reason) << " - " << out->decision.detail << '\n';
+        else if (!out->recorded)
+          std::cout << "already recorded (idempotency key " << key << "): nothing changed\n";
+        else
+          std::cout << "pack " << rec.returned_sn << " returned into slot " << rec.slot_in << " (" << rec.energy_wh
+                    << " Wh, " << rec.km_m / 1000.0 << " km), charged " << format_money(rec.net) << " + tax "
+                    << format_money(rec.tax) << '\n';
+        return out->decision.allowed() ? 0 : refused_exit;
+      };
+    });
+  }
 }
 
 }  // namespace swaptwin::app

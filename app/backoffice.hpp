@@ -28,4 +28,10 @@ twin::result<swap_outcome> perform_swap(adapters::store& db, const std::string& 
                                         const std::string& model_id, double returned_soc, twin::unix_ms now,
                                         const std::string& key);
 
+/// A pack handed back without taking another (before a deposit refund): the station must be online
+/// and in service with a working empty slot; distance and energy drawn are billed under the
+/// rider's plan (see twin::settle_return); recorded atomically under `key` as a swap with no pack out.
+twin::result<swap_outcome> perform_return(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                          double returned_soc, twin::unix_ms now, const std::string& key);
+
 }  // namespace swaptwin::app

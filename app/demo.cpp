@@ -3,6 +3,7 @@
 // --seed and --now.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -75,6 +76,7 @@ struct demo_stats {
 
 void build(adapters::store& db, unix_ms now, std::uint64_t seed, demo_stats& stats) {
   rng rnd{seed};
+  db.set_setting("demo", "true");
   must(db.set_country({"CN", "CNY", {"national_id", "selfie"}, 16, payment_terms::prepaid, 0, 1300}));
   must(db.set_country({"KE", "KES", {"national_id"}, 18, payment_terms::postpaid, 7, 1600}));
   for (auto [model, cny, kes] : {std::tuple{"48V", "200.00 CNY", "4000.00 KES"},
@@ -220,12 +222,27 @@ void add_demo_command(CLI::App& app, cli_globals& g, command& chosen) {
   auto* c = app.add_subcommand("demo", "Build a demo back office in a fresh SQLite file and print its dashboard");
   auto seed = std::make_shared<std::uint64_t>(7);
   auto json_out = std::make_shared<bool>(false);
-  c->add_option("--db", g.db_path, "Database file to (re)create")->capture_default_str();
+  auto force = std::make_shared<bool>(false);
+  auto db_path = std::make_shared<std::string>("swaptwin-demo.db");
+  c->add_option("--db", *db_path, "Database file to (re)create")->capture_default_str();
+  c->add_flag("--force", *force, "Replace --db even if the demo did not make it");
   c->add_option("--now", g.now_text, "Build the demo as of this UTC instant (default: now)");
   c->add_option("--seed", *seed, "Seed of the demo's random choices")->capture_default_str();
   c->add_flag("--json", *json_out, "Print the dashboard as JSON");
-  c->callback([&g, seed, json_out, &chosen] {
-    chosen = [&g, seed, json_out](cli_context& ctx) {
+  c->callback([&g, db_path, seed, json_out, force, &chosen] {
+    g.db_path = *db_path;
+    chosen = [&g, seed, json_out, force](cli_context& ctx) {
+      // Only ever replace a database the demo itself made (or ask for --force).
+      if (std::ifstream{g.db_path} && !*force) {
+        bool is_demo = false;
+        try {
+          is_demo = adapters::store{g.db_path, {false}}.setting("demo").value_or("") == "true";
+        } catch (const std::exception&) {
+        }
+        if (!is_demo)
+          return fail({errc::invalid_argument, g.db_path + " exists and was not made by swaptwin demo; "
+                                                             "choose another --db or add --force to replace it"});
+      }
       for (const char* suffix : {"", "-wal", "-shm"}) std::remove((g.db_path + suffix).c_str());
       auto now = ctx.now();
       demo_stats stats;

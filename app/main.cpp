@@ -6,6 +6,7 @@
 
 #include "adapters/sqlite.hpp"
 #include "app/cli.hpp"
+#include "twin/time.hpp"
 
 int main(int argc, char** argv) {
   using namespace swaptwin::app;
@@ -31,6 +32,10 @@ int main(int argc, char** argv) {
       path += " " + at->get_name();
     }
     std::cerr << "swaptwin: usage: `" << path << "` needs a command (see " << path << " --help)\n";
+    return 2;
+  }
+  if (!globals.now_text.empty() && !swaptwin::twin::parse_instant(globals.now_text)) {
+    std::cerr << "swaptwin: usage: --now: \"" << globals.now_text << "\" is not an instant like 2026-11-23T08:30:00Z\n";
     return 2;
   }
   try {

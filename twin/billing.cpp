@@ -135,6 +135,58 @@ result<rider_change> buy_plan(const rider& r, const plan& p, const country_polic
   return c;
 }
 
+namespace {
+// Price of the energy and distance drawn from a returned pack under `p`; takes km off a bundle.
+std::int64_t usage_price(const plan& p, subscription& s, std::int64_t km_m, std::int64_t energy_wh) {
+  switch (p.kind) {
+    case plan_kind::distance:
+      if (s.metered) return price_milli(p.unit_price_minor, km_m);
+      s.km_left_m -= km_m;
+      if (s.km_left_m < 0 && s.overage) {
+        auto over = -s.km_left_m;
+        s.km_left_m = 0;
+        return price_milli(p.unit_price_minor, over);
+      }
+      return 0;
+    case plan_kind::energy:
+      return price_milli(p.unit_price_minor, energy_wh);
+    case plan_kind::period:
+    case plan_kind::cycles:
+      return 0;
+  }
+  return 0;
+}
+
+// Posts a usage charge and its tax, and takes both off the wallet.
+void charge(swap_settlement& out, const plan& p, const country_policy& policy, const swap_usage& usage,
+            std::int64_t net, unix_ms now, const std::string& key) {
+  std::int64_t tax = apply_rate_bp(net, policy.tax_rate_bp);
+  out.net.minor = net;
+  out.tax.minor = tax;
+  if (net == 0) return;
+  auto& c = out.change;
+  auto line = make_posting(c.after, key, posting_kind::usage_charge, out.net, now);
+  line.plan = p.kind;
+  line.plan_id = p.id;
+  line.station_sn = usage.station_sn;
+  line.memo = std::to_string(out.km_m) + " m, " + std::to_string(usage.energy_drawn_wh) + " Wh";
+  c.postings.push_back(std::move(line));
+  if (tax != 0) {
+    auto t = make_posting(c.after, key + ":tax", posting_kind::tax, out.tax, now);
+    t.plan = p.kind;
+    t.plan_id = p.id;
+    t.station_sn = usage.station_sn;
+    c.postings.push_back(std::move(t));
+  }
+  move_balance(c.after, -(net + tax), now);
+}
+
+std::int64_t km_from_energy(const rider& r, const swap_usage& usage) {
+  if (usage.returned_sn.empty() || r.wh_per_km <= 0) return 0;
+  return (usage.energy_drawn_wh * 1000 + r.wh_per_km / 2) / r.wh_per_km;
+}
+}  // namespace
+
 result<swap_settlement> settle_swap(const rider& r, const plan& p, const country_policy& policy,
                                     const swap_usage& usage, unix_ms now, const std::string& key) {
   if (!r.plan || r.plan->plan_id != p.id)
@@ -142,56 +194,33 @@ result<swap_settlement> settle_swap(const rider& r, const plan& p, const country
   if (p.currency != policy.currency)
     return error{errc::currency_mismatch, "plan " + p.id + " is in " + p.currency};
   if (usage.energy_drawn_wh < 0) return error{errc::invalid_argument, "energy drawn is negative"};
-  swap_settlement out{{r, {}}, 0, zero(p.currency), zero(p.currency)};
-  auto& after = out.change.after;
-  auto& s = *after.plan;
-  if (!usage.returned_sn.empty() && r.wh_per_km > 0)
-    out.km_m = (usage.energy_drawn_wh * 1000 + r.wh_per_km / 2) / r.wh_per_km;
-  std::int64_t net = 0;
-  switch (p.kind) {
-    case plan_kind::period:
-      break;
-    case plan_kind::distance:
-      if (s.metered) {
-        net = price_milli(p.unit_price_minor, out.km_m);
-      } else {
-        s.km_left_m -= out.km_m;
-        if (s.km_left_m < 0 && s.overage) {
-          net = price_milli(p.unit_price_minor, -s.km_left_m);
-          s.km_left_m = 0;
-        }
-      }
-      break;
-    case plan_kind::cycles:
-      if (s.metered) net = p.unit_price_minor;
-      else --s.swaps_left;
-      break;
-    case plan_kind::energy:
-      net = price_milli(p.unit_price_minor, usage.energy_drawn_wh);
-      break;
+  swap_settlement out{{r, {}}, km_from_energy(r, usage), zero(p.currency), zero(p.currency)};
+  auto& s = *out.change.after.plan;
+  std::int64_t net = usage_price(p, s, out.km_m, usage.energy_drawn_wh);
+  if (p.kind == plan_kind::cycles) {
+    if (s.metered) net += p.unit_price_minor;
+    else --s.swaps_left;
   }
   ++s.swaps_used;
-  std::int64_t tax = apply_rate_bp(net, policy.tax_rate_bp);
-  out.net.minor = net;
-  out.tax.minor = tax;
-  if (net != 0) {
-    auto charge = make_posting(r, key, posting_kind::usage_charge, out.net, now);
-    charge.plan = p.kind;
-    charge.plan_id = p.id;
-    charge.station_sn = usage.station_sn;
-    charge.memo = std::to_string(out.km_m) + " m, " + std::to_string(usage.energy_drawn_wh) + " Wh";
-    out.change.postings.push_back(std::move(charge));
-    if (tax != 0) {
-      auto t = make_posting(r, key + ":tax", posting_kind::tax, out.tax, now);
-      t.plan = p.kind;
-      t.plan_id = p.id;
-      t.station_sn = usage.station_sn;
-      out.change.postings.push_back(std::move(t));
-    }
-    move_balance(after, -(net + tax), now);
+  charge(out, p, policy, usage, net, now, key);
+  out.change.after.holding_sn = usage.issued_sn;
+  out.change.after.holding_model = usage.issued_sn.empty() ? std::string{} : usage.model_id;
+  return out;
+}
+
+result<swap_settlement> settle_return(const rider& r, const plan* p, const country_policy& policy,
+                                      const swap_usage& usage, unix_ms now, const std::string& key) {
+  if (r.holding_sn.empty() || usage.returned_sn != r.holding_sn)
+    return error{errc::invalid_argument, "rider " + r.id + " does not hold pack " + usage.returned_sn};
+  if (usage.energy_drawn_wh < 0) return error{errc::invalid_argument, "energy drawn is negative"};
+  const std::string currency = p ? p->currency : policy.currency;
+  swap_settlement out{{r, {}}, km_from_energy(r, usage), zero(currency), zero(currency)};
+  if (p && r.plan && r.plan->plan_id == p->id) {
+    auto& s = *out.change.after.plan;
+    charge(out, *p, policy, usage, usage_price(*p, s, out.km_m, usage.energy_drawn_wh), now, key);
   }
-  after.holding_sn = usage.issued_sn;
-  after.holding_model = usage.issued_sn.empty() ? std::string{} : usage.model_id;
+  out.change.after.holding_sn.clear();
+  out.change.after.holding_model.clear();
   return out;
 }
 

@@ -69,4 +69,11 @@ struct swap_settlement {
 result<swap_settlement> settle_swap(const rider& r, const plan& p, const country_policy& policy,
                                     const swap_usage& usage, unix_ms now, const std::string& key);
 
+/// Settles a pack handed back without taking another (the rider leaves the service, e.g. to get
+/// their deposit back): the distance and energy drawn are priced as in settle_swap, but no
+/// per-swap price is charged and no swap is counted; plan expiry does not matter. `p` is the
+/// rider's plan, or null when they have none. The rider then holds nothing.
+result<swap_settlement> settle_return(const rider& r, const plan* p, const country_policy& policy,
+                                      const swap_usage& usage, unix_ms now, const std::string& key);
+
 }  // namespace swaptwin::twin

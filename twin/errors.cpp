@@ -50,6 +50,7 @@ entry describe(errc e) noexcept {
     case errc::kyc_documents_missing: return {"kyc.documents_missing", "documents the country's policy requires are missing"};
     case errc::kyc_underage: return {"kyc.underage", "the rider is younger than the country's minimum age"};
     case errc::work_order_transition: return {"work_order.bad_transition", "this work order cannot move to that state"};
+    case errc::key_conflict: return {"ledger.key_conflict", "this idempotency key was already used for a different operation"};
   }
   return {"unknown", "unknown error"};
 }

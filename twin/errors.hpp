@@ -57,6 +57,7 @@ enum class errc : std::uint8_t {
   kyc_documents_missing,///< "kyc.documents_missing": the policy asks for documents not submitted
   kyc_underage,         ///< "kyc.underage": younger than the policy's minimum age
   work_order_transition,///< "work_order.bad_transition"
+  key_conflict,         ///< "ledger.key_conflict": an idempotency key reused for a different operation
 };
 
 /// The stable dotted code string of `e`, e.g. "kyc.unverified".

@@ -1,5 +1,7 @@
 #include "twin/station.hpp"
 
+#include "twin/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -35,12 +37,9 @@ std::string validate_sn(std::string_view sn) {
 }
 
 status rename(station& s, std::string_view name) {
-  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.remove_prefix(1);
-  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.remove_suffix(1);
-  if (name.empty()) return error{errc::name_empty, "the new name of station " + s.sn + " is empty"};
-  auto chars = std::count_if(name.begin(), name.end(), [](char c) { return (c & 0xC0) != 0x80; });  // UTF-8
-  if (chars > 64) return error{errc::invalid_argument, "a station name has at most 64 characters"};
-  s.desired.name = std::string{name};
+  auto clean = clean_name(name, "the name of station " + s.sn, errc::name_empty);
+  if (!clean) return clean.err();
+  s.desired.name = std::move(*clean);
   return done{};
 }
 
@@ -81,6 +80,12 @@ int free_count(const station& s) {
   for (const auto& sl : s.slots)
     if (sl.state == slot_state::empty && !sl.door_open && !slot_disabled(s, sl.index)) ++n;
   return n;
+}
+
+int first_free_slot(const station& s) {
+  for (const auto& sl : s.slots)
+    if (sl.state == slot_state::empty && !sl.door_open && !slot_disabled(s, sl.index)) return sl.index;
+  return 0;
 }
 
 station make_station(std::string sn, std::string name, geo_point where, int slot_count, int power_cap_w,

@@ -65,7 +65,8 @@ struct station {
 /// Checks an SN: 1..50 characters of letters, digits, '-', '_' or '.'. Empty when fine.
 std::string validate_sn(std::string_view sn);
 
-/// Renames `s` (desired state): trims blanks; refuses an empty name or one over 64 characters.
+/// Renames `s` (desired state): trims blanks; refuses an empty name (station.name_empty), and
+/// text that is not UTF-8, has control characters or over 64 characters (input.invalid).
 status rename(station& s, std::string_view name);
 
 /// One difference between desired and reported settings, to push to the cabinet on reconnect.
@@ -89,6 +90,9 @@ int ready_count(const station& s, std::string_view model_id);
 
 /// Count of slots that are empty and in service (can take a returned pack).
 int free_count(const station& s);
+
+/// The lowest-numbered slot that is empty and in service, or 0 when there is none.
+int first_free_slot(const station& s);
 
 /// Builds a station with `slot_count` empty slots; desired and reported settings start equal.
 station make_station(std::string sn, std::string name, geo_point where, int slot_count, int power_cap_w,

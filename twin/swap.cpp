@@ -5,11 +5,7 @@ namespace swaptwin::twin {
 result<swap_slots> choose_slots(const station& s, std::string_view model_id, bool returning) {
   swap_slots out;
   if (returning) {
-    for (const auto& sl : s.slots)
-      if (sl.state == slot_state::empty && !sl.door_open && !slot_disabled(s, sl.index)) {
-        out.slot_in = sl.index;
-        break;
-      }
+    out.slot_in = first_free_slot(s);
     if (out.slot_in == 0) return error{errc::slot_unavailable, "station " + s.sn + " has no empty working slot"};
   }
   double best = -1.0;
@@ -23,6 +19,20 @@ result<swap_slots> choose_slots(const station& s, std::string_view model_id, boo
   return out;
 }
 
+void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh) {
+  auto drawn = energy_drawn_wh(capacity_wh, returned.soh, returned.soc, returned_soc);
+  returned.energy_out_wh += drawn;
+  if (capacity_wh > 0) returned.cycles += static_cast<double>(drawn) / capacity_wh;
+  returned.soc = returned_soc;
+  returned.place = pack_place::slot;
+  returned.place_ref = s.sn + ":" + std::to_string(slot_in);
+  auto& in = s.slots[static_cast<size_t>(slot_in - 1)];
+  in.state = slot_state::charging;
+  in.battery_sn = returned.sn;
+  in.model_id = returned.model_id;
+  in.soc = returned_soc;
+}
+
 void apply_swap(station& s, const swap_slots& slots, battery* returned, double returned_soc, int capacity_wh,
                 battery& issued, const std::string& rider_id) {
   auto& out = s.slots[static_cast<size_t>(slots.slot_out - 1)];
@@ -30,19 +40,7 @@ void apply_swap(station& s, const swap_slots& slots, battery* returned, double r
   issued.place_ref = rider_id;
   issued.soc = out.soc;
   out = slot{out.index, slot_state::empty, false, {}, {}, 0.0, 0};
-  if (returned && slots.slot_in > 0) {
-    auto drawn = energy_drawn_wh(capacity_wh, returned->soh, returned->soc, returned_soc);
-    returned->energy_out_wh += drawn;
-    if (capacity_wh > 0) returned->cycles += static_cast<double>(drawn) / capacity_wh;
-    returned->soc = returned_soc;
-    returned->place = pack_place::slot;
-    returned->place_ref = s.sn + ":" + std::to_string(slots.slot_in);
-    auto& in = s.slots[static_cast<size_t>(slots.slot_in - 1)];
-    in.state = slot_state::charging;
-    in.battery_sn = returned->sn;
-    in.model_id = returned->model_id;
-    in.soc = returned_soc;
-  }
+  if (returned && slots.slot_in > 0) apply_return(s, slots.slot_in, *returned, returned_soc, capacity_wh);
 }
 
 }  // namespace swaptwin::twin

@@ -22,6 +22,10 @@ struct swap_slots {
 /// Refuses with slot.unavailable or stock.empty.
 result<swap_slots> choose_slots(const station& s, std::string_view model_id, bool returning);
 
+/// Takes `returned` into slot `slot_in` at `returned_soc`, charging: energy drawn since it left
+/// (from its last known SoC) is added to its energy_out_wh, and its equivalent cycles follow.
+void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh);
+
 /// Applies a swap to the station and packs: `returned` (may be null) goes into slot_in at
 /// `returned_soc`, charging; the pack in slot_out leaves for `rider_id`. Energy drawn from the
 /// returned pack is added to its energy_out_wh, and its equivalent cycles follow.

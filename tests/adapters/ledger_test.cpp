@@ -84,6 +84,19 @@ TEST_F(LedgerTest, PostingFieldsRoundTripAndFilterByRider) {
   EXPECT_TRUE(s->postings("nobody").empty());
 }
 
+// A key reused for a different operation (another amount) is a conflict, not a silent repeat.
+TEST_F(LedgerTest, KeyReusedForAnotherAmountIsAConflictAndWritesNothing) {
+  auto r = *s->rider("R1");
+  auto first = top_up(r, cn_policy(), money{5000, "CNY"}, at("2026-11-20T10:00:00Z"), "k-top");
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(s->commit(*first), commit_outcome::applied);
+  auto other = top_up(first->after, cn_policy(), money{7000, "CNY"}, at("2026-11-20T10:01:00Z"), "k-top");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(s->commit(*other), commit_outcome::conflict);
+  EXPECT_EQ(s->rider("R1")->balance_minor, 5000);
+  EXPECT_EQ(count_rows(s->db(), "ledger"), 1);
+}
+
 TEST_F(LedgerTest, CommitOfTheSameChangeTwiceAppliesOnce) {
   auto r = *s->rider("R1");
   auto change = buy_plan(r, month_plan(), cn_policy(), at("2026-11-20T10:00:00Z"), "buy-1");
@@ -91,10 +104,10 @@ TEST_F(LedgerTest, CommitOfTheSameChangeTwiceAppliesOnce) {
   auto topup = top_up(change->after, cn_policy(), money{10000, "CNY"}, at("2026-11-20T10:05:00Z"), "top-1");
   ASSERT_TRUE(topup.ok());
 
-  EXPECT_TRUE(s->commit(*change));
-  EXPECT_TRUE(s->commit(*topup));
-  EXPECT_FALSE(s->commit(*change));  // a resent purchase
-  EXPECT_FALSE(s->commit(*topup));
+  EXPECT_EQ(s->commit(*change), commit_outcome::applied);
+  EXPECT_EQ(s->commit(*topup), commit_outcome::applied);
+  EXPECT_EQ(s->commit(*change), commit_outcome::duplicate);  // a resent purchase
+  EXPECT_EQ(s->commit(*topup), commit_outcome::duplicate);
 
   auto back = s->rider("R1");
   ASSERT_TRUE(back);
@@ -117,11 +130,11 @@ TEST_F(LedgerTest, StaleCommitDoesNotOverwriteTheRider) {
   auto r = *s->rider("R1");
   auto first = top_up(r, cn_policy(), money{5000, "CNY"}, at("2026-11-20T10:00:00Z"), "top-1");
   ASSERT_TRUE(first.ok());
-  ASSERT_TRUE(s->commit(*first));
+  ASSERT_EQ(s->commit(*first), commit_outcome::applied);
   auto second = top_up(first->after, cn_policy(), money{3000, "CNY"}, at("2026-11-20T11:00:00Z"), "top-2");
-  ASSERT_TRUE(s->commit(*second));
+  ASSERT_EQ(s->commit(*second), commit_outcome::applied);
   // The first change again carries a balance of 50.00: refused, balance stays 80.00.
-  EXPECT_FALSE(s->commit(*first));
+  EXPECT_EQ(s->commit(*first), commit_outcome::duplicate);
   EXPECT_EQ(s->rider("R1")->balance_minor, 8000);
 }
 
@@ -131,13 +144,13 @@ TEST_F(LedgerTest, DepositPaidAndRefundedThroughCommit) {
   ASSERT_TRUE(price);
   auto paid = pay_deposit(r, cn_policy(), "60V", *price, at("2026-11-20T10:00:00Z"), "dep-1");
   ASSERT_TRUE(paid.ok());
-  ASSERT_TRUE(s->commit(*paid));
+  ASSERT_EQ(s->commit(*paid), commit_outcome::applied);
   auto back = *s->rider("R1");
   ASSERT_EQ(back.deposits.size(), 1u);
   EXPECT_EQ(back.deposits.at("60V"), (money{50000, "CNY"}));
   auto refunded = refund_deposit(back, "60V", at("2026-11-21T10:00:00Z"), "ref-1");
   ASSERT_TRUE(refunded.ok());
-  ASSERT_TRUE(s->commit(*refunded));
+  ASSERT_EQ(s->commit(*refunded), commit_outcome::applied);
   EXPECT_TRUE(s->rider("R1")->deposits.empty());
   EXPECT_EQ(count_rows(s->db(), "rider_deposits"), 0);
   EXPECT_EQ(s->db().scalar("SELECT sum(amount_minor) FROM ledger"), 0);
@@ -145,7 +158,8 @@ TEST_F(LedgerTest, DepositPaidAndRefundedThroughCommit) {
 
 TEST_F(LedgerTest, RecordSwapWithTheSameKeyRecordsOnce) {
   auto r = *s->rider("R1");
-  ASSERT_TRUE(s->commit(*buy_plan(r, kwh_plan(), cn_policy(), at("2026-11-20T09:00:00Z"), "buy-kwh")));
+  ASSERT_EQ(s->commit(*buy_plan(r, kwh_plan(), cn_policy(), at("2026-11-20T09:00:00Z"), "buy-kwh")),
+            commit_outcome::applied);
   r = *s->rider("R1");
   r.holding_sn = "P-OLD";
   r.holding_model = "60V";
@@ -258,8 +272,8 @@ TEST_F(LedgerTest, TwoConnectionsShareOneIdempotentLedger) {
   auto r = *other.rider("R1");
   auto change = top_up(r, cn_policy(), money{700, "CNY"}, t, "k3");
   ASSERT_TRUE(change.ok());
-  EXPECT_TRUE(other.commit(*change));
-  EXPECT_FALSE(s->commit(*change));
+  EXPECT_EQ(other.commit(*change), commit_outcome::applied);
+  EXPECT_EQ(s->commit(*change), commit_outcome::duplicate);
   EXPECT_EQ(s->rider("R1")->balance_minor, 700);
   EXPECT_EQ(count_rows(s->db(), "ledger"), 3);
 }
