@@ -12,8 +12,8 @@ std::int64_t prepaid_minimum(const plan& p, const country_policy& policy) {
 }
 }  // namespace
 
-decision authorize_swap(const rider& r, const country_policy* policy, const plan* p, const station& s,
-                        std::string_view model_id, unix_ms now) {
+decision authorize_rider(const rider& r, const country_policy* policy, const plan* p, std::string_view model_id,
+                         unix_ms now) {
   const std::string model{model_id};
   if (!policy) return refuse(errc::country_unknown, "no policy for rider country \"" + r.country + "\"");
   if (auto k = kyc_gate(r, *policy, utc_day(now)); k != errc::ok)
@@ -47,13 +47,24 @@ decision authorize_swap(const rider& r, const country_policy* policy, const plan
       return refuse(errc::payment_insufficient,
                     "wallet holds " + format_money(money{r.balance_minor, policy->currency}));
   }
+  return decision{};
+}
+
+decision authorize_station(const station& s, bool returning, std::string_view model_id) {
+  const std::string model{model_id};
   if (!s.link.online) return refuse(errc::station_offline, "station " + s.sn + " is offline");
   if (!s.desired.enabled || !s.reported.enabled)
     return refuse(errc::station_disabled, "station " + s.sn + " is out of service");
-  if (!r.holding_sn.empty() && free_count(s) == 0)
+  if (returning && free_count(s) == 0)
     return refuse(errc::slot_unavailable, "station " + s.sn + " has no empty working slot");
   if (ready_count(s, model) == 0) return refuse(errc::stock_empty, "station " + s.sn + " has no ready " + model + " pack");
   return decision{};
+}
+
+decision authorize_swap(const rider& r, const country_policy* policy, const plan* p, const station& s,
+                        std::string_view model_id, unix_ms now) {
+  if (auto d = authorize_rider(r, policy, p, model_id, now); !d.allowed()) return d;
+  return authorize_station(s, !r.holding_sn.empty(), model_id);
 }
 
 }  // namespace swaptwin::twin

@@ -20,6 +20,15 @@ struct decision {
   bool allowed() const noexcept { return reason == errc::ok; }
 };
 
+/// The rider's side of the decision (country, KYC, pack model, deposit, plan, payment), as the
+/// billing service sees it without the station.
+decision authorize_rider(const rider& r, const country_policy* policy, const plan* p, std::string_view model_id,
+                         unix_ms now);
+
+/// The station's side (online, in service, a free slot when `returning` a pack, a ready pack of
+/// the model), as the station sees it without the rider's account.
+decision authorize_station(const station& s, bool returning, std::string_view model_id);
+
 /// Decides whether `r` may swap for a pack of `model_id` at `s` at `now`.
 /// `policy` is the rider's country policy and `p` the plan their subscription refers to; either
 /// may be null when unknown. Checks, in order: country policy, KYC under that policy, the pack the

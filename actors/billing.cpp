@@ -1,0 +1,71 @@
+#include "actors/billing.hpp"
+
+#include "actors/clock.hpp"
+#include "twin/authorize.hpp"
+#include "twin/billing.hpp"
+
+namespace swaptwin::actors {
+
+namespace {
+template <class Map>
+auto find_ptr(Map& m, const std::string& key) -> decltype(&m.begin()->second) {
+  auto it = m.find(key);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+authorize_result decide(billing_state& st, const authorize_request& req) {
+  auto* r = find_ptr(st.riders, req.rider_id);
+  if (!r) return {std::string{twin::code_string(twin::errc::rider_unknown)}, "rider " + req.rider_id + " is not known"};
+  auto* policy = find_ptr(st.countries, r->country);
+  auto* p = r->plan ? find_ptr(st.plans, r->plan->plan_id) : nullptr;
+  auto d = twin::authorize_rider(*r, policy, p, req.model_id, twin::from_ms(req.at_ms));
+  return {std::string{twin::code_string(d.reason)}, d.detail};
+}
+
+settle_result settle(billing_state& st, const settle_request& req) {
+  settle_result out;
+  auto* r = find_ptr(st.riders, req.rider_id);
+  auto* policy = r ? find_ptr(st.countries, r->country) : nullptr;
+  auto* p = r && r->plan ? find_ptr(st.plans, r->plan->plan_id) : nullptr;
+  if (!r || !policy || !p) {
+    out.reason = std::string{twin::code_string(twin::errc::plan_none)};
+    return out;
+  }
+  twin::swap_usage usage{req.station_sn, req.model_id, req.returned_sn, req.energy_wh, req.issued_sn};
+  auto s = twin::settle_swap(*r, *p, *policy, usage, twin::from_ms(req.at_ms), req.key);
+  if (!s) {
+    out.reason = std::string{twin::code_string(s.code())};
+    return out;
+  }
+  *r = s->change.after;
+  for (auto& posting : s->change.postings) st.ledger.append(posting);
+  out.reason = "ok";
+  out.net_minor = s->net.minor;
+  out.tax_minor = s->tax.minor;
+  out.currency = s->net.currency;
+  out.plan_kind = std::string{twin::to_string(p->kind)};
+  out.km_m = s->km_m;
+  return out;
+}
+}  // namespace
+
+caf::behavior billing(caf::stateful_actor<billing_state>* self, billing_setup setup, caf::actor journal) {
+  auto& st = self->state;
+  for (auto& r : setup.riders) st.riders.emplace(r.id, std::move(r));
+  for (auto& c : setup.countries) st.countries.emplace(c.country, std::move(c));
+  for (auto& p : setup.plans) st.plans.emplace(p.id, std::move(p));
+  st.journal = std::move(journal);
+  return {
+      [=](authorize_atom, const authorize_request& req) { return decide(self->state, req); },
+      [=](settle_atom, const settle_request& req) {
+        auto out = settle(self->state, req);
+        if (out.reason == "ok" && out.net_minor != 0 && self->state.journal)
+          self->send(self->state.journal, event_atom::value,
+                     sim_event{req.at_ms, "charge", req.station_sn, req.rider_id, out.plan_kind, out.net_minor,
+                               out.tax_minor, out.currency});
+        return out;
+      },
+  };
+}
+
+}  // namespace swaptwin::actors

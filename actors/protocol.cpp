@@ -1,0 +1,18 @@
+#include "actors/protocol.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace swaptwin::actors {
+
+void register_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<swap_request>("swaptwin::swap_request");
+  cfg.add_message_type<swap_result>("swaptwin::swap_result");
+  cfg.add_message_type<authorize_request>("swaptwin::authorize_request");
+  cfg.add_message_type<authorize_result>("swaptwin::authorize_result");
+  cfg.add_message_type<settle_request>("swaptwin::settle_request");
+  cfg.add_message_type<settle_result>("swaptwin::settle_result");
+  cfg.add_message_type<sim_event>("swaptwin::sim_event");
+  cfg.add_message_type<station_sample>("swaptwin::station_sample");
+}
+
+}  // namespace swaptwin::actors

@@ -1,0 +1,77 @@
+#pragma once
+/// The station actor: one cabinet. Decides the station's side of a swap, asks billing for the
+/// rider's side, moves the packs, and charges them event-based: it computes when the next pack
+/// becomes ready under the site power cap and schedules that single event (never a tick).
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/protocol.hpp"
+#include "twin/battery.hpp"
+#include "twin/charging.hpp"
+#include "twin/station.hpp"
+
+namespace swaptwin::actors {
+
+/// How packs charge in this run.
+struct charging_config {
+  bool exponential = false;   ///< ready after an exponential time (queueing checks) instead of the power curve
+  double ready_soc = 0.95;
+  double knee_soc = 0.8;
+  double taper_floor = 0.1;
+  double exp_mean_s = 3600;
+};
+
+/// What a station starts with.
+struct station_setup {
+  twin::station station;                  ///< slots with their packs, online
+  std::vector<twin::battery> packs;       ///< the packs in its slots
+  std::map<std::string, int> capacity_wh; ///< by model id
+  int charger_power_w = 1000;             ///< per slot
+  charging_config charging;
+  std::uint64_t seed = 1;                 ///< for exponential charge times
+};
+
+/// A charging slot: where its pack was at the last event, and the power it was given since.
+struct slot_charge {
+  double soc_at = 0;
+  std::int64_t at_ms = 0;
+  double alloc_w = 0;
+  std::int64_t ready_at_ms = 0;  ///< exponential mode
+};
+
+/// The station's state (readable by tests and the simulator's sampler under `testing`).
+struct station_state {
+  twin::station st;
+  std::map<std::string, twin::battery> packs;   ///< packs in the slots, by SN
+  std::map<int, slot_charge> charging;          ///< by slot index
+  std::map<std::string, int> capacity_wh;
+  int charger_power_w = 0;
+  charging_config cfg;
+  std::mt19937_64 rng;
+  std::uint64_t generation = 0;                 ///< of the pending charging event
+  double site_power_w = 0;                      ///< drawn since the last event (non-increasing until the next)
+  int peak_power_w = 0;
+  double energy_wh = 0;                         ///< into packs since the start
+  std::map<std::string, swap_result> answered;  ///< by request key: a resent request gets the same answer
+  double last_issued_soc = 0;                   ///< SoC of the pack handed out by the last swap
+  caf::actor billing, journal;
+  static inline const char* name = "station";
+};
+
+/// The charging parameters of the pack in a slot.
+twin::charge_params charge_params_for(const station_state& st, const twin::slot& sl);
+
+/// Answers `swap_atom, swap_request` with a swap_result; handles its own `charged_atom` events.
+caf::behavior station(caf::stateful_actor<station_state>* self, station_setup setup, caf::actor billing,
+                      caf::actor journal);
+
+}  // namespace swaptwin::actors
