@@ -32,7 +32,11 @@ caf::behavior arrivals(caf::stateful_actor<arrivals_state>* self, arrivals_setup
         if (counted) ++st.arrivals;
         self->request(st.setup.station, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
           auto& s = self->state;
-          if (r.reason == "ok") {
+          const bool ok = r.reason == "ok";
+          if (s.setup.journal)  // a walk-in refused leaves at once: a search given up
+            self->send(s.setup.journal, event_atom::value,
+                       sim_event{now_ms(self), ok ? "served" : "gave_up", r.station_sn, rider, ok ? "" : r.reason, 0, 0, {}});
+          if (ok) {
             s.holding[rider] = {r.issued_sn, r.issued_soc};
             if (counted) ++s.served;
           } else if (counted) {

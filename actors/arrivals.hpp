@@ -26,6 +26,7 @@ struct arrivals_setup {
   double returned_soc = 0.1;            ///< SoC of the pack they hand back
   std::uint64_t seed = 1;
   std::int64_t count_from_ms = 0;       ///< arrivals before this instant are not counted (warm-up)
+  caf::actor journal;                   ///< told "served" / "gave_up" (may be null)
 };
 
 /// Counts of what happened to the counted arrivals.

@@ -13,6 +13,8 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<settle_result>("swaptwin::settle_result");
   cfg.add_message_type<sim_event>("swaptwin::sim_event");
   cfg.add_message_type<station_sample>("swaptwin::station_sample");
+  cfg.add_message_type<stock_update>("swaptwin::stock_update");
+  cfg.add_message_type<find_request>("swaptwin::find_request");
 }
 
 }  // namespace swaptwin::actors

@@ -22,6 +22,10 @@ using charged_atom = caf::atom_constant<caf::atom("charged")>;    ///< station -
 using arrive_atom = caf::atom_constant<caf::atom("arrive")>;      ///< arrivals -> itself: next rider
 using event_atom = caf::atom_constant<caf::atom("event")>;        ///< anyone -> journal
 using sample_atom = caf::atom_constant<caf::atom("sample")>;      ///< driver -> station: report state now
+using stock_atom = caf::atom_constant<caf::atom("stock")>;        ///< station -> registry: ready packs changed
+using find_atom = caf::atom_constant<caf::atom("find")>;          ///< rider -> registry: where can I swap?
+using need_atom = caf::atom_constant<caf::atom("need")>;          ///< rider -> itself: pack is low
+using retry_atom = caf::atom_constant<caf::atom("retry")>;        ///< rider -> itself: look again
 
 // ---- swap ----------------------------------------------------------------------------------
 
@@ -81,6 +85,23 @@ struct settle_result {
   std::string currency;
   std::string plan_kind;
   std::int64_t km_m = 0;
+};
+
+// ---- registry ------------------------------------------------------------------------------
+
+/// A station's visible stock, as the riders' app shows it.
+struct stock_update {
+  std::string sn;
+  std::string model_id;
+  int ready = 0;
+  bool online = true;
+};
+
+/// Rider -> registry: of these stations (nearest first), which is the first showing a ready pack
+/// of the model? Answered with the station's index in `candidates`, or -1.
+struct find_request {
+  std::string model_id;
+  std::vector<std::string> candidates;
 };
 
 // ---- journal -------------------------------------------------------------------------------
@@ -145,6 +166,15 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, station_sample& x) {
   return f(caf::meta::type_name("station_sample"), x.sn, x.ready, x.charging, x.site_power_w, x.online, x.energy_wh,
            x.peak_power_w);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_update& x) {
+  return f(caf::meta::type_name("stock_update"), x.sn, x.model_id, x.ready, x.online);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, find_request& x) {
+  return f(caf::meta::type_name("find_request"), x.model_id, x.candidates);
 }
 
 /// Registers every message type above (needed before messages cross a process boundary).

@@ -61,6 +61,20 @@ void advance(self_ptr self, std::int64_t now) {
   }
 }
 
+// Tells the registry when the number of ready packs of a model changed.
+void publish_stock(self_ptr self) {
+  auto& st = self->state;
+  if (!st.registry) return;
+  std::map<std::string, int> now;
+  for (const auto& [model, _] : st.capacity_wh) now[model] = twin::ready_count(st.st, model);
+  for (const auto& [model, n] : now) {
+    auto it = st.published.find(model);
+    if (it != st.published.end() && it->second == n) continue;
+    st.published[model] = n;
+    self->send(st.registry, stock_atom::value, stock_update{st.st.sn, model, n, st.st.link.online});
+  }
+}
+
 // Shares the site cap among the charging slots (what each accepts now) and records the load.
 void allocate(station_state& st) {
   std::vector<double> demand;
@@ -159,6 +173,7 @@ caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_r
   }
   allocate(st);
   schedule(self, now);
+  publish_stock(self);
   journal(self, sim_event{now, "swap", st.st.sn, req.rider_id, req.model_id, slots->slot_out, drawn, issued.sn});
   return settle_request{req.rider_id, st.st.sn, req.model_id, req.returned_sn, drawn, issued.sn, now, req.key};
 }
@@ -176,6 +191,7 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   st.rng.seed(setup.seed);
   st.billing = std::move(billing);
   st.journal = std::move(journal);
+  st.registry = std::move(setup.registry);
   // Packs below the ready SoC at the start are charging.
   const auto start = now_ms(self);
   for (auto& sl : st.st.slots) {
@@ -188,6 +204,7 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   }
   allocate(st);
   schedule(self, start);
+  publish_stock(self);
   return {
       [=](charged_atom, std::uint64_t generation) {
         if (generation != self->state.generation) return;  // superseded by a later load change
@@ -195,6 +212,7 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
         advance(self, now);
         allocate(self->state);
         schedule(self, now);
+        publish_stock(self);
       },
       [=](swap_atom, const swap_request& req) -> caf::result<swap_result> {
         auto& st = self->state;

@@ -38,6 +38,7 @@ struct station_setup {
   int charger_power_w = 1000;             ///< per slot
   charging_config charging;
   std::uint64_t seed = 1;                 ///< for exponential charge times
+  caf::actor registry;                    ///< told about stock changes (may be null)
 };
 
 /// A charging slot: where its pack was at the last event, and the power it was given since.
@@ -63,6 +64,8 @@ struct station_state {
   double energy_wh = 0;                         ///< into packs since the start
   std::map<std::string, swap_result> answered;  ///< by request key: a resent request gets the same answer
   double last_issued_soc = 0;                   ///< SoC of the pack handed out by the last swap
+  std::map<std::string, int> published;         ///< ready packs per model last told to the registry
+  caf::actor registry;
   caf::actor billing, journal;
   static inline const char* name = "station";
 };

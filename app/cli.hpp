@@ -57,6 +57,8 @@ std::string default_key(const std::string& op, const std::string& subject, twin:
 void add_admin_commands(CLI::App& app, cli_globals& g, command& chosen);
 /// Registers `demo`.
 void add_demo_command(CLI::App& app, cli_globals& g, command& chosen);
+/// Registers `sim`.
+void add_sim_command(CLI::App& app, command& chosen);
 
 // Parts of `admin`, one file each.
 void add_station_commands(CLI::App& admin, command& chosen);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   command chosen;
   add_admin_commands(app, globals, chosen);
   add_demo_command(app, globals, chosen);
+  add_sim_command(app, chosen);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

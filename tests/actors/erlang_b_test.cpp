@@ -78,7 +78,7 @@ TEST_F(ErlangLoss, RefusedShareMatchesErlangB) {
   auto station_actor = sys->spawn(station, st, bill, j);
 
   const std::int64_t hour = 3600 * 1000;
-  arrivals_setup a{station_actor, ids, "60V", arrivals_per_h, 0.1, 7, now() + 50 * hour};
+  arrivals_setup a{station_actor, ids, "60V", arrivals_per_h, 0.1, 7, now() + 50 * hour, j};
   auto arr = sys->spawn(arrivals, a);
   run_until(now() + 4050 * hour);  // 50 h warm-up, then about 24,000 counted arrivals
 

@@ -1,0 +1,123 @@
+#include "actors/rider.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "actors/clock.hpp"
+
+namespace swaptwin::actors {
+
+namespace {
+using self_ptr = caf::stateful_actor<rider_state>*;
+
+constexpr std::int64_t retry_after_ms = 5 * 60 * 1000;        // look at the app again
+constexpr std::int64_t after_giving_up_ms = 60 * 60 * 1000;   // try again an hour later
+constexpr std::int64_t after_account_refusal_ms = 24 * after_giving_up_ms;  // sort out KYC, plan or payment first
+
+// Refusals about the rider's account (KYC, deposit, plan, payment) are the same at every station.
+bool about_the_account(const std::string& code) {
+  for (const char* prefix : {"kyc.", "deposit.", "plan.", "payment.", "rider.", "country."})
+    if (code.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+void journal(self_ptr self, sim_event e) {
+  if (self->state.setup.journal) self->send(self->state.setup.journal, event_atom::value, std::move(e));
+}
+
+// SoC the rider's riding uses per second (km spread evenly over the day).
+double drain_per_s(const rider_setup& s) {
+  return s.km_per_day * s.wh_per_km / 86400.0 / std::max(1, s.capacity_wh);
+}
+
+void schedule_need(self_ptr self) {
+  const auto& s = self->state.setup;
+  double seconds = std::max(0.0, s.soc - s.threshold_soc) / std::max(drain_per_s(s), 1e-12);
+  self->delayed_send(self, std::chrono::milliseconds{static_cast<std::int64_t>(std::ceil(seconds * 1000.0))},
+                     need_atom::value);
+}
+
+void give_up(self_ptr self, const std::string& why, std::int64_t retry_in_ms = after_giving_up_ms) {
+  auto& st = self->state;
+  ++st.give_ups;
+  journal(self, sim_event{now_ms(self), "gave_up", {}, st.setup.id, why, now_ms(self) - st.search_started_ms, 0, {}});
+  self->delayed_send(self, std::chrono::milliseconds{retry_in_ms}, need_atom::value);
+}
+
+bool out_of_patience(self_ptr self) {
+  return static_cast<double>(now_ms(self) - self->state.search_started_ms) >= self->state.setup.patience_s * 1000.0;
+}
+
+void try_next(self_ptr self);
+
+void arrive(self_ptr self, std::size_t idx) {
+  auto& st = self->state;
+  auto& s = st.setup;
+  const auto& target = s.nearby[idx];
+  s.soc = std::max(0.0, s.soc - target.distance_m / 1000.0 * s.wh_per_km / std::max(1, s.capacity_wh));
+  swap_request req{s.id, s.model_id, s.holding_sn, s.soc, s.taken_soc, s.id + ":" + std::to_string(++st.sequence)};
+  self->request(target.handle, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
+    auto& st2 = self->state;
+    if (r.reason == "ok") {
+      ++st2.swaps;
+      auto& s2 = st2.setup;
+      journal(self, sim_event{now_ms(self), "served", r.station_sn, s2.id, {}, now_ms(self) - st2.search_started_ms,
+                              static_cast<std::int64_t>(std::lround(s2.nearby[idx].distance_m)), {}});
+      s2.holding_sn = r.issued_sn;
+      s2.soc = s2.taken_soc = r.issued_soc;
+      schedule_need(self);
+      return;
+    }
+    st2.tried[idx] = true;
+    if (about_the_account(r.reason)) give_up(self, r.reason, after_account_refusal_ms);
+    else if (out_of_patience(self)) give_up(self, r.reason);
+    else try_next(self);
+  });
+}
+
+void try_next(self_ptr self) {
+  auto& st = self->state;
+  find_request q{st.setup.model_id, {}};
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < st.setup.nearby.size(); ++i)
+    if (!st.tried[i]) {
+      q.candidates.push_back(st.setup.nearby[i].sn);
+      index.push_back(i);
+    }
+  if (q.candidates.empty()) {
+    give_up(self, "stock.none_nearby");
+    return;
+  }
+  self->request(st.setup.registry, caf::infinite, find_atom::value, q).then([=](int found) {
+    if (found < 0) {
+      if (out_of_patience(self)) give_up(self, "stock.none_visible");
+      else self->delayed_send(self, std::chrono::milliseconds{retry_after_ms}, retry_atom::value);
+      return;
+    }
+    auto idx = index[static_cast<std::size_t>(found)];
+    double seconds = self->state.setup.nearby[idx].distance_m / std::max(self->state.setup.speed_mps, 0.1);
+    self->delayed_send(self, std::chrono::milliseconds{static_cast<std::int64_t>(std::ceil(seconds * 1000.0))},
+                       arrive_atom::value, static_cast<std::uint64_t>(idx));
+  });
+}
+}  // namespace
+
+caf::behavior rider(caf::stateful_actor<rider_state>* self, rider_setup setup) {
+  self->state.setup = std::move(setup);
+  self->state.rng.seed(self->state.setup.seed);
+  self->state.tried.assign(self->state.setup.nearby.size(), false);
+  schedule_need(self);
+  return {
+      [=](need_atom) {
+        auto& st = self->state;
+        st.setup.soc = std::min(st.setup.soc, st.setup.threshold_soc);
+        st.search_started_ms = now_ms(self);
+        std::fill(st.tried.begin(), st.tried.end(), false);
+        try_next(self);
+      },
+      [=](retry_atom) { try_next(self); },
+      [=](arrive_atom, std::uint64_t idx) { arrive(self, static_cast<std::size_t>(idx)); },
+  };
+}
+
+}  // namespace swaptwin::actors

@@ -1,0 +1,149 @@
+#pragma once
+/// Internals of the scenario loader (loader*.cpp only): where a value sits in the file, how an
+/// error line is built, and the steps that turn a parsed `swaptwin.v1.Scenario` into a `scenario`.
+/// Nothing outside scenarios/loader*.cpp includes this header.
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/text_format.h>
+
+#include "scenarios/scenario.hpp"
+#include "swaptwin/v1/scenario.pb.h"
+
+namespace swaptwin::scenarios::detail {
+
+namespace pb = google::protobuf;
+using info_tree = pb::TextFormat::ParseInfoTree;
+
+/// Keeps the first error of a file: the one with the smallest line (unknown lines, 0, come last),
+/// so a file with several mistakes always reports the same, earliest one.
+class error_sink {
+ public:
+  explicit error_sink(std::string file) : file_(std::move(file)) {}
+  /// Records "FILE:LINE: PATH: WHAT"; `line` is 1-based, 0 when unknown.
+  void add(int line, twin::errc code, const std::string& path, const std::string& what);
+  /// True while nothing was recorded.
+  bool ok() const noexcept { return !first_; }
+  /// The kept error; ok() must be false.
+  twin::error get() const { return first_->err; }
+
+ private:
+  struct entry {
+    int line;
+    twin::error err;
+  };
+  std::string file_;
+  std::optional<entry> first_;
+};
+
+/// One message of the parsed file: its descriptor, its part of the location tree, its path
+/// ("stations[3]", empty at the top) and its 1-based line.
+class node {
+ public:
+  node(const pb::Descriptor* desc, const info_tree* tree, std::string path, int line, error_sink& sink)
+      : desc_(desc), tree_(tree), path_(std::move(path)), line_(line), sink_(&sink) {}
+
+  /// The 1-based line of `field` (entry `index` when repeated), or this message's line.
+  int line_of(std::string_view field, int index = -1) const;
+  /// True when the file wrote `field` (for proto3 scalars, where 0 and "not given" look alike).
+  bool given(std::string_view field) const;
+  /// "stations[3].lat" for field "lat"; "stations[3].packs[1]" for ("packs", 1).
+  std::string path_of(std::string_view field, int index = -1) const;
+  /// The node of message field `field` (entry `index` when repeated).
+  node child(std::string_view field, int index = -1) const;
+  /// Records an error about `field` (entry `index`) at its line.
+  void fail(std::string_view field, const std::string& what, twin::errc code = twin::errc::invalid_argument,
+            int index = -1) const;
+  /// Records an error about this whole message at its line.
+  void fail_here(const std::string& what, twin::errc code = twin::errc::invalid_argument) const;
+  /// Reports `message` from a twin::validate function ("field: what" or a sentence), mapping its
+  /// field to ours through `renames` ("tax" -> "tax_percent"); unknown fields blame the entry.
+  void fail_twin(const std::string& message, std::initializer_list<std::pair<std::string_view, std::string_view>> renames) const;
+
+  const std::string& path() const noexcept { return path_; }
+  int line() const noexcept { return line_; }
+  error_sink& sink() const noexcept { return *sink_; }
+
+ private:
+  const pb::FieldDescriptor* field(std::string_view name) const;
+
+  const pb::Descriptor* desc_;
+  const info_tree* tree_;  // null when the parser recorded nothing for this message
+  std::string path_;
+  int line_;
+  error_sink* sink_;
+};
+
+/// Shortest text for a number in messages: 95, 0.5, 1e-07.
+std::string num(double v);
+/// `s` in double quotes.
+std::string quoted(std::string_view s);
+/// True when `v` lies in [lo, hi] (false for NaN).
+inline bool within(double v, double lo, double hi) noexcept { return v >= lo && v <= hi; }
+
+/// Ids already seen in one list, with the path and line of their first use.
+class id_set {
+ public:
+  /// Adds `id` found at `where`; when it was there already, records an error at `where`'s
+  /// `field` naming the first use, and returns false.
+  bool add(const std::string& id, const node& where, std::string_view field, twin::errc code,
+           std::string_view what);
+  /// True when `id` was added.
+  bool has(const std::string& id) const { return seen_.count(id) != 0; }
+
+ private:
+  struct first_use {
+    std::string path;
+    int line;
+  };
+  std::unordered_map<std::string, first_use> seen_;
+};
+
+/// Checks a latitude/longitude pair given as `lat`/`lon` fields of `n`; returns the point.
+twin::geo_point read_point(const node& n, bool has_lat, double lat, bool has_lon, double lon);
+
+/// Records, unless `ok`, "V is not NOUN (expected EXPECT)" at `field`; when `required` and the file
+/// did not write the field, "missing (expected NOUN, EXPECT)". Returns whether all was fine.
+bool check(const node& n, std::string_view field, double v, bool ok, std::string_view noun, std::string_view expect,
+           bool required = false);
+
+/// "one of: a, b, c" (at most eight shown) or "none defined".
+std::string one_of(const std::vector<std::string>& ids);
+
+/// What the steps know of the scenario built so far.
+struct context {
+  const v1::Scenario& msg;
+  node root;
+  scenario& out;
+  id_set models, countries, plans, agents, stations, packs, populations, deposits;
+};
+
+/// "one of: 48V, 60V, 72V": the model ids defined so far.
+std::string model_ids(const context& c);
+/// True when `id` names a defined battery model; else records the error at `field`.
+bool known_model(const context& c, const node& n, std::string_view field, const std::string& id);
+
+/// Run fields, catalogue, policies, prices, charging, ageing and SLA (loader_catalogue.cpp).
+void read_run(context& c);
+void read_catalogue(context& c);
+void read_physics(context& c);
+/// Agents, stations with their packs, populations and faults (loader_network.cpp, loader_demand.cpp).
+void read_agents(context& c);
+void read_stations(context& c);
+void read_populations(context& c);
+void read_faults(context& c);
+
+/// FNV-1a 64 of `text` as 16 lower-case hex digits.
+std::string fnv1a_hex(std::string_view text);
+/// FNV-1a 64 of `text`.
+std::uint64_t fnv1a(std::string_view text) noexcept;
+
+}  // namespace swaptwin::scenarios::detail

@@ -1,0 +1,38 @@
+#pragma once
+/// The simulator: the scenario's stations, riders and services as actors under CAF's
+/// deterministic `testing` scheduler, driven from timer to timer in virtual time. Same scenario
+/// and seed, same events in the same order.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "actors/protocol.hpp"
+#include "scenarios/report.hpp"
+#include "scenarios/scenario.hpp"
+
+namespace swaptwin::scenarios {
+
+/// Overrides and hooks for one run.
+struct sim_options {
+  std::optional<std::uint64_t> seed;        ///< instead of the scenario's
+  std::optional<double> days;               ///< instead of the scenario's duration
+  std::function<void(double)> progress;     ///< called with the fraction of simulated time done
+};
+
+/// What a run produced: the report and every event in order.
+struct sim_output {
+  run_report report;
+  std::vector<actors::sim_event> events;
+};
+
+/// Runs `sc`. Refuses (input.invalid) what the simulator cannot run yet.
+twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt = {});
+
+/// The report of a run from its events and hourly samples (exposed for tests).
+run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms end,
+                        const std::vector<actors::sim_event>& events, std::vector<hourly_sample> hours,
+                        std::vector<station_kpi> stations, std::int64_t messages);
+
+}  // namespace swaptwin::scenarios

@@ -1,0 +1,182 @@
+#include "scenarios/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "twin/billing.hpp"
+
+namespace swaptwin::scenarios {
+
+std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t salt, std::uint64_t index) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (salt * 1000003ull + index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+int riders_in(const population_spec& pop) {
+  if (pop.count > 0) return pop.count;
+  return pop.arrivals_per_hour > 0 ? 100 : 0;
+}
+
+actors::billing_setup billing_accounts(const scenario& sc) {
+  return actors::billing_setup{{}, sc.countries, sc.plans};
+}
+
+actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed) {
+  const auto& spec = sc.stations[i];
+  actors::station_setup out;
+  out.station = twin::make_station(spec.sn, spec.name, spec.location, spec.slots, spec.power_cap_w, sc.start);
+  out.station.agent_id = spec.agent_id;
+  out.station.link.online = true;
+  out.station.link.last_seen = sc.start;
+  for (const auto& p : spec.packs) {
+    twin::battery b;
+    b.sn = p.sn;
+    b.model_id = p.model_id;
+    b.soc = p.soc;
+    b.soh = p.soh;
+    b.place = twin::pack_place::slot;
+    b.place_ref = spec.sn + ":" + std::to_string(p.slot);
+    out.packs.push_back(b);
+    out.station.slots[static_cast<size_t>(p.slot - 1)] =
+        twin::slot{p.slot, p.soc >= sc.charging.ready_soc ? twin::slot_state::ready : twin::slot_state::charging, false,
+                   p.sn, p.model_id, p.soc, 0};
+  }
+  for (const auto& m : sc.models) out.capacity_wh[m.id] = m.capacity_wh;
+  out.charger_power_w = spec.charger_power_w;
+  const auto& c = sc.charging;
+  out.charging = actors::charging_config{c.model == charge_model::exponential, c.ready_soc, c.knee_soc, c.taper_floor,
+                                         c.exp_mean_min * 60.0};
+  out.seed = derive_seed(seed, 1, i);
+  return out;
+}
+
+namespace {
+// A point uniformly in a disc (metres converted to degrees near its centre).
+twin::geo_point point_in(const zone& z, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u{0.0, 1.0};
+  double r = z.radius_m * std::sqrt(u(rng)), a = u(rng) * 2 * 3.14159265358979323846;
+  double dlat = r * std::cos(a) / 111320.0;
+  double dlon = r * std::sin(a) / (111320.0 * std::max(0.01, std::cos(z.centre.lat * 3.14159265358979323846 / 180)));
+  return {z.centre.lat + dlat, z.centre.lon + dlon};
+}
+
+// Stations on a grid of cells, to find a rider's nearest few without measuring every station.
+class station_grid {
+ public:
+  explicit station_grid(const std::vector<station_spec>& st) : st_(st) {
+    for (std::size_t i = 0; i < st.size(); ++i) cells_[key(st[i].location)].push_back(i);
+  }
+  std::vector<std::size_t> nearest(twin::geo_point p, std::size_t k) const {
+    std::vector<std::pair<double, std::size_t>> found;
+    auto [cx, cy] = cell(p);
+    for (int ring = 0; ring < 400; ++ring) {
+      for (int dx = -ring; dx <= ring; ++dx)
+        for (int dy = -ring; dy <= ring; ++dy) {
+          if (std::max(std::abs(dx), std::abs(dy)) != ring) continue;
+          auto it = cells_.find(pack(cx + dx, cy + dy));
+          if (it == cells_.end()) continue;
+          for (auto i : it->second) found.emplace_back(twin::distance_m(p, st_[i].location), i);
+        }
+      // A ring r cells out is at least (r - 1) cells away: stop once k are closer than that.
+      if (found.size() >= k) {
+        std::sort(found.begin(), found.end());
+        if (found[k - 1].first <= (ring - 1) * cell_m_) break;
+      }
+      if (found.size() == st_.size()) break;
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < found.size() && i < k; ++i) out.push_back(found[i].second);
+    return out;
+  }
+
+ private:
+  static constexpr double cell_deg_ = 0.01;
+  static constexpr double cell_m_ = 0.01 * 111320.0 * 0.5;  // conservative: longitude cells shrink with latitude
+  static std::pair<int, int> cell(twin::geo_point p) {
+    return {static_cast<int>(std::floor(p.lat / cell_deg_)), static_cast<int>(std::floor(p.lon / cell_deg_))};
+  }
+  static std::int64_t pack(int x, int y) { return (static_cast<std::int64_t>(x) << 32) ^ static_cast<std::uint32_t>(y); }
+  static std::int64_t key(twin::geo_point p) {
+    auto [x, y] = cell(p);
+    return pack(x, y);
+  }
+  const std::vector<station_spec>& st_;
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> cells_;
+};
+}  // namespace
+
+std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
+  std::vector<rider_plan> out;
+  station_grid grid{sc.stations};
+  for (std::size_t pi = 0; pi < sc.populations.size(); ++pi) {
+    const auto& pop = sc.populations[pi];
+    std::mt19937_64 rng{derive_seed(seed, 2, pi)};
+    std::uniform_real_distribution<double> u{0.0, 1.0};
+    const twin::country_policy* policy = nullptr;
+    for (const auto& c : sc.countries)
+      if (c.country == pop.country) policy = &c;
+    int capacity = 1500;
+    for (const auto& m : sc.models)
+      if (m.id == pop.model_id) capacity = m.capacity_wh;
+    for (int i = 0; i < riders_in(pop); ++i) {
+      rider_plan rp;
+      auto& r = rp.account;
+      r.id = pop.name + "-" + std::to_string(i + 1);
+      r.name = r.id;
+      r.country = pop.country;
+      r.wh_per_km = pop.wh_per_km;
+      r.created_at = sc.start;
+      r.kyc = u(rng) < pop.kyc_verified_share ? twin::kyc_status::verified : twin::kyc_status::unverified;
+      if (r.kyc == twin::kyc_status::verified && policy) {  // verified under the policy: its documents, of age
+        r.kyc_documents = policy->kyc_documents;
+        std::sort(r.kyc_documents.begin(), r.kyc_documents.end());
+        r.birth_date = twin::utc_day(sc.start) - 365 * (20 + static_cast<int>(u(rng) * 30));
+      }
+      for (const auto& d : sc.deposits)
+        if (d.model_id == pop.model_id && policy && d.amount.currency == policy->currency) r.deposits[d.model_id] = d.amount;
+      // Plan from the mix; bought before the run starts (its sale is not revenue of the run).
+      double pick = u(rng), acc = 0;
+      for (const auto& share : pop.plan_mix) {
+        acc += share.share;
+        if (pick > acc) continue;
+        for (const auto& p : sc.plans)
+          if (p.id == share.plan_id && policy) {
+            auto bought = twin::buy_plan(r, p, *policy, sc.start - std::chrono::hours{1}, "pre:" + r.id);
+            if (bought) r = bought->after;
+          }
+        break;
+      }
+      if (policy && policy->terms == twin::payment_terms::prepaid) r.balance_minor = 20000;  // 200.00 in the wallet
+      r.holding_sn = r.id + "-P0";
+      r.holding_model = pop.model_id;
+      auto& s = rp.setup;
+      s.id = r.id;
+      s.model_id = pop.model_id;
+      s.capacity_wh = capacity;
+      std::normal_distribution<double> km{pop.km_per_day_mean, pop.km_per_day_sd};
+      s.km_per_day = std::max(5.0, km(rng));
+      s.wh_per_km = pop.wh_per_km;
+      s.threshold_soc = pop.swap_threshold_soc;
+      s.patience_s = pop.patience_min * 60.0;
+      s.speed_mps = pop.walk_speed_kmh / 3.6;
+      s.holding_sn = r.holding_sn;
+      s.soc = pop.swap_threshold_soc + u(rng) * (1.0 - pop.swap_threshold_soc);  // riders are mid-charge at the start
+      s.taken_soc = 1.0;
+      s.seed = derive_seed(seed, 3, out.size());
+      if (pop.arrivals_per_hour <= 0) {
+        auto home = point_in(pop.home, rng);
+        rp.nearby = grid.nearest(home, 6);
+        for (auto idx : rp.nearby)
+          s.nearby.push_back(actors::nearby_station{sc.stations[idx].sn, {}, twin::distance_m(home, sc.stations[idx].location)});
+      }
+      out.push_back(std::move(rp));
+    }
+  }
+  return out;
+}
+
+}  // namespace swaptwin::scenarios
