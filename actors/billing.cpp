@@ -13,12 +13,36 @@ auto find_ptr(Map& m, const std::string& key) -> decltype(&m.begin()->second) {
   return it == m.end() ? nullptr : &it->second;
 }
 
-authorize_result decide(billing_state& st, const authorize_request& req) {
+using self_ptr = caf::stateful_actor<billing_state>*;
+
+void journal_charge(self_ptr self, const twin::posting& p) {
+  if (!self->state.journal || p.kind == twin::posting_kind::tax) return;
+  self->send(self->state.journal, event_atom::value,
+             sim_event{twin::to_ms(p.at), "charge", p.station_sn, p.rider_id,
+                       p.plan ? std::string{twin::to_string(*p.plan)} : std::string{}, p.amount.minor, 0,
+                       p.amount.currency});
+}
+
+authorize_result decide(self_ptr self, const authorize_request& req) {
+  auto& st = self->state;
   auto* r = find_ptr(st.riders, req.rider_id);
   if (!r) return {std::string{twin::code_string(twin::errc::rider_unknown)}, "rider " + req.rider_id + " is not known"};
   auto* policy = find_ptr(st.countries, r->country);
   auto* p = r->plan ? find_ptr(st.plans, r->plan->plan_id) : nullptr;
-  auto d = twin::authorize_rider(*r, policy, p, req.model_id, twin::from_ms(req.at_ms));
+  const auto now = twin::from_ms(req.at_ms);
+  auto d = twin::authorize_rider(*r, policy, p, req.model_id, now);
+  // Riders who renew automatically buy the same plan again (a sale in the run) and are asked again.
+  if (st.auto_renew && policy && p && (d.reason == twin::errc::plan_expired || d.reason == twin::errc::plan_exhausted)) {
+    auto renewed = twin::buy_plan(*r, *p, *policy, now, "renew:" + r->id + ":" + std::to_string(req.at_ms));
+    if (renewed) {
+      *r = renewed->after;
+      ++st.renewals;
+      for (auto& posting : renewed->postings) {
+        if (st.ledger.append(posting)) journal_charge(self, posting);
+      }
+      d = twin::authorize_rider(*r, policy, p, req.model_id, now);
+    }
+  }
   return {std::string{twin::code_string(d.reason)}, d.detail};
 }
 
@@ -55,8 +79,9 @@ caf::behavior billing(caf::stateful_actor<billing_state>* self, billing_setup se
   for (auto& c : setup.countries) st.countries.emplace(c.country, std::move(c));
   for (auto& p : setup.plans) st.plans.emplace(p.id, std::move(p));
   st.journal = std::move(journal);
+  st.auto_renew = setup.auto_renew;
   return {
-      [=](authorize_atom, const authorize_request& req) { return decide(self->state, req); },
+      [=](authorize_atom, const authorize_request& req) { return decide(self, req); },
       [=](settle_atom, const settle_request& req) {
         auto out = settle(self->state, req);
         if (out.reason == "ok" && out.net_minor != 0 && self->state.journal)

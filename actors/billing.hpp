@@ -25,6 +25,7 @@ struct billing_setup {
   std::vector<twin::rider> riders;
   std::vector<twin::country_policy> countries;
   std::vector<twin::plan> plans;
+  bool auto_renew = false;  ///< riders buy their plan again when it has expired or is used up
 };
 
 /// Billing's state (readable by tests under the testing scheduler).
@@ -33,6 +34,8 @@ struct billing_state {
   std::map<std::string, twin::country_policy> countries;
   std::map<std::string, twin::plan> plans;
   twin::ledger ledger;
+  bool auto_renew = false;
+  std::int64_t renewals = 0;
   caf::actor journal;
   static inline const char* name = "billing";
 };

@@ -59,6 +59,8 @@ void add_admin_commands(CLI::App& app, cli_globals& g, command& chosen);
 void add_demo_command(CLI::App& app, cli_globals& g, command& chosen);
 /// Registers `sim`.
 void add_sim_command(CLI::App& app, command& chosen);
+/// Registers `replay`.
+void add_replay_command(CLI::App& app, command& chosen);
 
 // Parts of `admin`, one file each.
 void add_station_commands(CLI::App& admin, command& chosen);

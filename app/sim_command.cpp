@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli.hpp"
+#include "scenarios/journal_file.hpp"
+#include "scenarios/replay.hpp"
 #include "scenarios/sim.hpp"
 
 namespace swaptwin::app {
@@ -56,8 +58,41 @@ void add_sim_command(CLI::App& app, command& chosen) {
       scenarios::print_summary(std::cout, run->report);
       if (!a->out.empty()) {
         if (auto w = scenarios::write_outputs(run->report, a->out); !w) return fail(w.err());
-        std::cout << "\nreport.json, timeseries.csv and charts written to " << a->out << '\n';
+        scenarios::journal_contents j{{1, sc->name, sc->digest, sc->file, sc->text, run->report.seed, run->days},
+                                      std::move(run->events), run->final_digest};
+        if (auto w = scenarios::write_journal(a->out + "/journal.bin", j); !w) return fail(w.err());
+        std::cout << "\nreport.json, timeseries.csv, charts and journal.bin written to " << a->out << '\n';
       }
+      return 0;
+    };
+  });
+}
+
+void add_replay_command(CLI::App& app, command& chosen) {
+  struct args_t {
+    std::string file;
+    bool verify = false;
+  };
+  auto a = std::make_shared<args_t>();
+  auto* c = app.add_subcommand("replay", "Re-run a journal's recorded inputs; --verify checks every event and the final state");
+  c->add_option("journal", a->file, "journal.bin written by `swaptwin sim --out`")->required();
+  c->add_flag("--verify", a->verify, "Compare with the recording; exit 1 at the first difference");
+  c->callback([a, &chosen] {
+    chosen = [a](cli_context&) {
+      auto j = scenarios::read_journal(a->file);
+      if (!j) return fail(j.err());
+      auto r = scenarios::replay(*j);
+      if (!r) return fail(r.err());
+      if (!a->verify) {
+        scenarios::print_summary(std::cout, r->run.report);
+        return 0;
+      }
+      if (!r->identical) {
+        std::cerr << "swaptwin: replay.mismatch: " << a->file << ": " << r->first_difference;
+        return 1;
+      }
+      std::cout << "replay verified: " << r->events_compared << " events and the final state (" << r->run.final_digest
+                << ") match " << a->file << '\n';
       return 0;
     };
   });

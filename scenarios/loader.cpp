@@ -145,6 +145,7 @@ twin::result<scenario> parse_scenario(const std::string& text, const std::string
   scenario out;
   out.file = name;
   out.digest = detail::fnv1a_hex(text);
+  out.text = text;
   detail::error_sink sink{name};
   detail::context c{msg, detail::node{v1::Scenario::descriptor(), &tree, "", 0, sink}, out, {}, {}, {}, {}, {}, {}, {},
                     {}};
@@ -171,5 +172,7 @@ twin::result<scenario> load_scenario(const std::string& path) {
     return twin::error{twin::errc::invalid_argument, path + ":0: cannot read the file (expected a readable scenario file)"};
   return parse_scenario(text.str(), path);
 }
+
+std::string digest_of(std::string_view text) { return detail::fnv1a_hex(text); }
 
 }  // namespace swaptwin::scenarios

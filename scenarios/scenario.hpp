@@ -126,6 +126,7 @@ struct scenario {
   std::string name;
   std::string file;                        ///< path it was loaded from
   std::string digest;                      ///< FNV-1a 64 of the file text, hex
+  std::string text;                        ///< the file text itself (journals embed it for replay)
   twin::unix_ms start{};                   ///< UTC instant the run starts
   std::string time_zone = "UTC";           ///< riders' day follows this zone
   std::chrono::milliseconds duration{};
@@ -151,5 +152,8 @@ twin::result<scenario> load_scenario(const std::string& path);
 
 /// Parses and validates scenario text; `name` stands for the file in messages.
 twin::result<scenario> parse_scenario(const std::string& text, const std::string& name);
+
+/// FNV-1a 64 of `text` as 16 lower-case hex digits (the scenario digest, state digests).
+std::string digest_of(std::string_view text);
 
 }  // namespace swaptwin::scenarios

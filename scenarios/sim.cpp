@@ -60,6 +60,29 @@ void sample_station(const actors::station_state& st, std::int64_t now, int& read
   }
   power_w = static_cast<int>(std::lround(power));
 }
+// A canonical text of the final state (slots of every station, every rider's account), hashed.
+std::string final_state_digest(const std::vector<caf::actor>& stations, const caf::actor& billing) {
+  std::string text;
+  char buf[64];
+  for (const auto& s : stations) {
+    const auto& st = state_of<actors::station_state>(s).st;
+    text += st.sn + (st.link.online ? " on\n" : " off\n");
+    for (const auto& sl : st.slots) {
+      std::snprintf(buf, sizeof buf, " %d %s %.6f ", sl.index, std::string{twin::to_string(sl.state)}.c_str(), sl.soc);
+      text += buf + sl.battery_sn + "\n";
+    }
+  }
+  const auto& accounts = state_of<actors::billing_state>(billing).riders;
+  std::vector<const twin::rider*> riders;
+  for (const auto& [id, r] : accounts) riders.push_back(&r);
+  std::sort(riders.begin(), riders.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  for (const auto* r : riders) {
+    text += r->id + " " + std::to_string(r->balance_minor) + " " + r->holding_sn;
+    if (r->plan) text += " " + std::to_string(r->plan->swaps_used) + " " + std::to_string(r->plan->km_left_m);
+    text += "\n";
+  }
+  return digest_of(text);
+}
 }  // namespace
 
 twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
@@ -150,6 +173,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       kpis.push_back(std::move(k));
     }
     out.events = std::move(state_of<actors::journal_state>(journal).events);
+    out.days = static_cast<double>(end_ms - start_ms) / 86400000.0;
+    out.final_digest = final_state_digest(stations, billing);
     out.report = build_report(sc, seed, twin::from_ms(end_ms), out.events, std::move(hours), std::move(kpis), messages);
 
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

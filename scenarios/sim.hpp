@@ -25,6 +25,8 @@ struct sim_options {
 struct sim_output {
   run_report report;
   std::vector<actors::sim_event> events;
+  std::string final_digest;  ///< digest of every station's slots and every rider's account at the end
+  double days = 0;           ///< simulated days
 };
 
 /// Runs `sc`. Refuses (input.invalid) what the simulator cannot run yet.

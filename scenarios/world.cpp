@@ -21,7 +21,7 @@ int riders_in(const population_spec& pop) {
 }
 
 actors::billing_setup billing_accounts(const scenario& sc) {
-  return actors::billing_setup{{}, sc.countries, sc.plans};
+  return actors::billing_setup{{}, sc.countries, sc.plans, true};  // simulated riders renew their plans
 }
 
 actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed) {

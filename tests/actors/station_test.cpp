@@ -44,7 +44,7 @@ class StationActor : public sim_test {
  protected:
   void start(int ready_packs, int charging_packs, int cap_w, int charger_w = 1000) {
     twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 1300};
-    billing_setup accounts{{verified("R1"), verified("R2")}, {cn}, {per_kwh()}};
+    billing_setup accounts{{verified("R1"), verified("R2")}, {cn}, {per_kwh()}, false};
     auto unverified = verified("R3");
     unverified.kyc = twin::kyc_status::pending;
     accounts.riders.push_back(unverified);

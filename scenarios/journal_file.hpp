@@ -1,0 +1,35 @@
+#pragma once
+/// journal.bin: a run's inputs (the scenario text, seed, days) and every event it produced, as
+/// length-delimited `swaptwin.v1.JournalRecord` messages (proto/swaptwin/v1/journal.proto).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/protocol.hpp"
+#include "twin/errors.hpp"
+
+namespace swaptwin::scenarios {
+
+/// The journal's header: what the run started from.
+struct journal_header {
+  std::uint32_t format_version = 1;
+  std::string scenario_name, scenario_digest, scenario_file, scenario_text;
+  std::uint64_t seed = 0;
+  double days = 0;
+};
+
+/// A whole journal.
+struct journal_contents {
+  journal_header header;
+  std::vector<actors::sim_event> events;
+  std::string final_digest;
+};
+
+/// Writes `j` to `path` (replacing it). Same contents, same bytes.
+twin::status write_journal(const std::string& path, const journal_contents& j);
+
+/// Reads a journal; a truncated or foreign file is refused with a message naming the record.
+twin::result<journal_contents> read_journal(const std::string& path);
+
+}  // namespace swaptwin::scenarios
