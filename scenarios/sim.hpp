@@ -9,6 +9,10 @@
 #include <vector>
 
 #include "actors/protocol.hpp"
+#include "twin/battery.hpp"
+#include "twin/ledger.hpp"
+#include "twin/rider.hpp"
+#include "twin/station.hpp"
 #include "scenarios/report.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -27,6 +31,11 @@ struct sim_output {
   std::vector<actors::sim_event> events;
   std::string final_digest;  ///< digest of every station's slots and every rider's account at the end
   double days = 0;           ///< simulated days
+  // The twin as it ended, for the run's back-office database.
+  std::vector<twin::station> stations;   ///< in scenario order
+  std::vector<twin::battery> packs;      ///< packs in the stations' slots
+  std::vector<twin::rider> riders;       ///< sorted by id
+  std::vector<twin::posting> ledger;     ///< in order of posting
 };
 
 /// Runs `sc`. Refuses (input.invalid) what the simulator cannot run yet.
