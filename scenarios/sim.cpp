@@ -180,10 +180,10 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       out.stations.push_back(st.st);
       for (const auto& [sn, pack] : st.packs) out.packs.push_back(pack);
     }
-    const auto& accounts = state_of<actors::billing_state>(billing);
-    for (const auto& [id, r] : accounts.riders) out.riders.push_back(r);
+    const auto& books = state_of<actors::billing_state>(billing);
+    for (const auto& [id, r] : books.riders) out.riders.push_back(r);
     std::sort(out.riders.begin(), out.riders.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-    out.ledger = accounts.ledger.postings();
+    out.ledger = books.ledger.postings();
     out.report = build_report(sc, seed, twin::from_ms(end_ms), out.events, std::move(hours), std::move(kpis), messages);
 
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
