@@ -15,6 +15,9 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<station_sample>("swaptwin::station_sample");
   cfg.add_message_type<stock_update>("swaptwin::stock_update");
   cfg.add_message_type<find_request>("swaptwin::find_request");
+  cfg.add_message_type<fault>("swaptwin::fault");
+  cfg.add_message_type<alert>("swaptwin::alert");
+  cfg.add_message_type<assignment>("swaptwin::assignment");
 }
 
 }  // namespace swaptwin::actors

@@ -26,6 +26,16 @@ using stock_atom = caf::atom_constant<caf::atom("stock")>;        ///< station -
 using find_atom = caf::atom_constant<caf::atom("find")>;          ///< rider -> registry: where can I swap?
 using need_atom = caf::atom_constant<caf::atom("need")>;          ///< rider -> itself: pack is low
 using retry_atom = caf::atom_constant<caf::atom("retry")>;        ///< rider -> itself: look again
+using beat_atom = caf::atom_constant<caf::atom("beat")>;          ///< cabinet -> station: I am alive
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;  ///< station -> itself: liveness deadline
+using fault_atom = caf::atom_constant<caf::atom("fault")>;        ///< fault injection -> station
+using link_atom = caf::atom_constant<caf::atom("link")>;          ///< station -> itself: link comes back
+using repair_atom = caf::atom_constant<caf::atom("repair")>;      ///< agent -> station: fixed
+using alert_atom = caf::atom_constant<caf::atom("alert")>;        ///< station -> dispatcher
+using online_atom = caf::atom_constant<caf::atom("online")>;      ///< station -> dispatcher: back online
+using assign_atom = caf::atom_constant<caf::atom("assign")>;      ///< dispatcher -> agent
+using onsite_atom = caf::atom_constant<caf::atom("onsite")>;      ///< agent -> itself / dispatcher
+using done_atom = caf::atom_constant<caf::atom("done")>;          ///< agent -> dispatcher: work order resolved
 
 // ---- swap ----------------------------------------------------------------------------------
 
@@ -104,6 +114,33 @@ struct find_request {
   std::vector<std::string> candidates;
 };
 
+// ---- faults, alerts, work orders ----------------------------------------------------------------
+
+/// A fault injected into a station: kind "link_outage" (duration_ms 0 = until repaired),
+/// "slot_fault" or "over_temperature" (slot 1-based).
+struct fault {
+  std::string kind;
+  int slot = 0;
+  std::int64_t duration_ms = 0;
+};
+
+/// Station -> dispatcher: something needs an agent.
+struct alert {
+  std::string station_sn;
+  std::string kind;          ///< twin::alert_kind as text
+  int slot = 0;
+  std::int64_t at_ms = 0;
+};
+
+/// Dispatcher -> agent: go and fix this.
+struct assignment {
+  std::int64_t work_order = 0;
+  std::string station_sn;
+  double lat = 0, lon = 0;
+  std::string kind;
+  int slot = 0;
+};
+
 // ---- journal -------------------------------------------------------------------------------
 
 /// One thing that happened, as the journal records it. `kind` names it ("swap", "refused",
@@ -175,6 +212,19 @@ typename Inspector::result_type inspect(Inspector& f, stock_update& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, find_request& x) {
   return f(caf::meta::type_name("find_request"), x.model_id, x.candidates);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fault& x) {
+  return f(caf::meta::type_name("fault"), x.kind, x.slot, x.duration_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, alert& x) {
+  return f(caf::meta::type_name("alert"), x.station_sn, x.kind, x.slot, x.at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, assignment& x) {
+  return f(caf::meta::type_name("assignment"), x.work_order, x.station_sn, x.lat, x.lon, x.kind, x.slot);
 }
 
 /// Registers every message type above (needed before messages cross a process boundary).

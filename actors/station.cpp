@@ -61,15 +61,17 @@ void advance(self_ptr self, std::int64_t now) {
   }
 }
 
-// Tells the registry when the number of ready packs of a model changed.
+// Tells the registry when the number of ready packs of a model, or online/offline, changed.
 void publish_stock(self_ptr self) {
   auto& st = self->state;
   if (!st.registry) return;
+  const bool online_changed = st.published_online != st.st.link.online;
+  st.published_online = st.st.link.online;
   std::map<std::string, int> now;
   for (const auto& [model, _] : st.capacity_wh) now[model] = twin::ready_count(st.st, model);
   for (const auto& [model, n] : now) {
     auto it = st.published.find(model);
-    if (it != st.published.end() && it->second == n) continue;
+    if (!online_changed && it != st.published.end() && it->second == n) continue;
     st.published[model] = n;
     self->send(st.registry, stock_atom::value, stock_update{st.st.sn, model, n, st.st.link.online});
   }
@@ -178,6 +180,106 @@ caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_r
   return settle_request{req.rider_id, st.st.sn, req.model_id, req.returned_sn, drawn, issued.sn, now, req.key};
 }
 
+// ---- liveness ------------------------------------------------------------------------------
+
+void arm_deadline(self_ptr self, std::int64_t now) {
+  auto& st = self->state;
+  const auto due = st.last_seen_ms + st.timeout_ms;
+  self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(due - now, 0)}, deadline_atom::value,
+                     ++st.deadline_generation);
+}
+
+// Every message from the cabinet renews its liveness; an offline station comes back.
+void on_beat(self_ptr self) {
+  auto& st = self->state;
+  if (!st.link_up) return;  // nothing arrives over a dead link
+  const auto now = now_ms(self);
+  st.last_seen_ms = now;
+  st.st.link.last_seen = twin::from_ms(now);
+  if (st.st.link.online) return;
+  st.st.link.online = true;
+  journal(self, sim_event{now, "online", st.st.sn, {}, {}, 0, 0, {}});
+  if (st.dispatcher) self->send(st.dispatcher, online_atom::value, st.st.sn, now);
+  publish_stock(self);
+  arm_deadline(self, now);
+}
+
+// The deadline passed with no message: offline, alert, hide it from riders.
+void on_deadline(self_ptr self, std::uint64_t generation) {
+  auto& st = self->state;
+  if (generation != st.deadline_generation || !st.st.link.online) return;
+  const auto now = now_ms(self);
+  if (now < st.last_seen_ms + st.timeout_ms) {  // renewed since this timer was armed
+    arm_deadline(self, now);
+    return;
+  }
+  st.st.link.online = false;
+  const auto delay = st.link_down_at_ms >= 0 ? now - st.link_down_at_ms : 0;
+  journal(self, sim_event{now, "offline", st.st.sn, {}, {}, delay, 0, {}});
+  if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "station_offline", 0, now});
+  publish_stock(self);
+}
+
+// ---- faults and repairs ------------------------------------------------------------------------
+
+void on_fault(self_ptr self, const fault& f) {
+  auto& st = self->state;
+  const auto now = now_ms(self);
+  if (f.kind == "link_outage") {
+    if (!st.link_up) return;
+    st.link_up = false;
+    st.link_down_at_ms = now;
+    journal(self, sim_event{now, "link_down", st.st.sn, {}, {}, f.duration_ms, 0, {}});
+    if (f.duration_ms > 0) self->delayed_send(self, std::chrono::milliseconds{f.duration_ms}, link_atom::value);
+    return;
+  }
+  if (f.slot < 1 || f.slot > static_cast<int>(st.st.slots.size()) || st.faulted.count(f.slot)) return;
+  advance(self, now);
+  auto& sl = slot_at(st, f.slot);
+  st.faulted[f.slot] = sl.state;
+  sl.state = twin::slot_state::fault;
+  sl.charge_power_w = 0;
+  st.charging.erase(f.slot);
+  allocate(st);
+  schedule(self, now);
+  publish_stock(self);
+  journal(self, sim_event{now, "fault", st.st.sn, {}, f.kind, f.slot, 0, {}});
+  // The cabinet reports the alarm when its link is up; otherwise the offline alert covers it.
+  if (st.dispatcher && st.link_up) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, f.kind, f.slot, now});
+}
+
+void link_restored(self_ptr self) {
+  auto& st = self->state;
+  if (st.link_up) return;
+  st.link_up = true;
+  journal(self, sim_event{now_ms(self), "link_up", st.st.sn, {}, {}, 0, 0, {}});
+  on_beat(self);  // the cabinet reconnects and says so at once
+}
+
+void on_repair(self_ptr self, const std::string& kind, int slot) {
+  auto& st = self->state;
+  const auto now = now_ms(self);
+  if (kind == "station_offline" || kind == "link_outage") {
+    link_restored(self);
+    return;
+  }
+  auto it = st.faulted.find(slot);
+  if (it == st.faulted.end()) return;
+  st.faulted.erase(it);
+  advance(self, now);
+  auto& sl = slot_at(st, slot);
+  if (sl.battery_sn.empty()) sl.state = twin::slot_state::empty;
+  else if (sl.soc >= st.cfg.ready_soc) sl.state = twin::slot_state::ready;
+  else {
+    sl.state = twin::slot_state::charging;
+    start_charging(st, slot, sl.soc, now);
+  }
+  allocate(st);
+  schedule(self, now);
+  publish_stock(self);
+  journal(self, sim_event{now, "repaired", st.st.sn, {}, kind, slot, 0, {}});
+}
+
 }  // namespace
 
 caf::behavior station(caf::stateful_actor<station_state>* self, station_setup setup, caf::actor billing,
@@ -192,6 +294,9 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   st.billing = std::move(billing);
   st.journal = std::move(journal);
   st.registry = std::move(setup.registry);
+  st.dispatcher = std::move(setup.dispatcher);
+  st.heartbeat_ms = setup.heartbeat_ms;
+  st.timeout_ms = setup.heartbeat_ms * setup.offline_after_beats;
   // Packs below the ready SoC at the start are charging.
   const auto start = now_ms(self);
   for (auto& sl : st.st.slots) {
@@ -205,7 +310,23 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   allocate(st);
   schedule(self, start);
   publish_stock(self);
+  st.last_seen_ms = start;
+  st.published_online = st.st.link.online;
+  arm_deadline(self, start);
+  if (setup.simulate_cabinet && st.heartbeat_ms > 0)
+    self->delayed_send(self, std::chrono::milliseconds{st.heartbeat_ms}, beat_atom::value, std::uint64_t{0});
+  for (const auto& [at, f] : setup.faults)
+    self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(at - start, 0)}, fault_atom::value, f);
   return {
+      [=](beat_atom) { on_beat(self); },
+      [=](beat_atom, std::uint64_t) {  // the simulated cabinet's own heartbeat timer
+        on_beat(self);
+        self->delayed_send(self, std::chrono::milliseconds{self->state.heartbeat_ms}, beat_atom::value, std::uint64_t{0});
+      },
+      [=](deadline_atom, std::uint64_t generation) { on_deadline(self, generation); },
+      [=](fault_atom, const fault& f) { on_fault(self, f); },
+      [=](link_atom) { link_restored(self); },
+      [=](repair_atom, const std::string& kind, int slot) { on_repair(self, kind, slot); },
       [=](charged_atom, std::uint64_t generation) {
         if (generation != self->state.generation) return;  // superseded by a later load change
         auto now = now_ms(self);
@@ -218,6 +339,8 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
         auto& st = self->state;
         auto now = now_ms(self);
         if (auto seen = st.answered.find(req.key); !req.key.empty() && seen != st.answered.end()) return seen->second;
+        if (!st.link_up)  // the app may still show it online, but the cabinet cannot reach the back end
+          return refusal(self, req, twin::errc::station_offline, "station " + st.st.sn + " cannot reach the back end", now);
         if (auto d = twin::authorize_station(st.st, !req.returned_sn.empty(), req.model_id); !d.allowed())
           return refusal(self, req, d.reason, d.detail, now);
         auto rp = self->make_response_promise<swap_result>();

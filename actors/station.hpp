@@ -39,6 +39,11 @@ struct station_setup {
   charging_config charging;
   std::uint64_t seed = 1;                 ///< for exponential charge times
   caf::actor registry;                    ///< told about stock changes (may be null)
+  caf::actor dispatcher;                  ///< told about alerts and recoveries (may be null)
+  std::int64_t heartbeat_ms = 60000;      ///< the cabinet's heartbeat interval
+  int offline_after_beats = 3;            ///< liveness deadline = interval x beats after the last message
+  bool simulate_cabinet = true;           ///< the station beats for its cabinet (sim); live beats come from the gateway
+  std::vector<std::pair<std::int64_t, fault>> faults;  ///< scheduled faults (Unix ms, fault)
 };
 
 /// A charging slot: where its pack was at the last event, and the power it was given since.
@@ -65,7 +70,16 @@ struct station_state {
   std::map<std::string, swap_result> answered;  ///< by request key: a resent request gets the same answer
   double last_issued_soc = 0;                   ///< SoC of the pack handed out by the last swap
   std::map<std::string, int> published;         ///< ready packs per model last told to the registry
-  caf::actor registry;
+  bool published_online = true;
+  caf::actor registry, dispatcher;
+  // Liveness: the cabinet's link, the last message from it, and the one pending deadline.
+  bool link_up = true;
+  std::int64_t heartbeat_ms = 60000;
+  std::int64_t timeout_ms = 180000;
+  std::int64_t last_seen_ms = 0;
+  std::int64_t link_down_at_ms = -1;
+  std::uint64_t deadline_generation = 0;
+  std::map<int, twin::slot_state> faulted;      ///< slots out of order, with their state before
   caf::actor billing, journal;
   static inline const char* name = "station";
 };

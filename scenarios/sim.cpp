@@ -6,7 +6,11 @@
 
 #include <caf/all.hpp>
 
+#include <date/tz.h>
+
+#include "actors/agent.hpp"
 #include "actors/arrivals.hpp"
+#include "actors/dispatcher.hpp"
 #include "actors/billing.hpp"
 #include "actors/clock.hpp"
 #include "actors/journal.hpp"
@@ -83,6 +87,27 @@ std::string final_state_digest(const std::vector<caf::actor>& stations, const ca
   }
   return digest_of(text);
 }
+// The dispatcher's view: agents with their regions and shifts, stations with their agent's region.
+actors::dispatcher_setup dispatcher_for(const scenario& sc, const caf::actor& journal) {
+  actors::dispatcher_setup d;
+  std::map<std::string, std::string> region;
+  for (const auto& a : sc.agents) {
+    d.agents.push_back(actors::agent_info{a.id, a.region, a.shift_start_h, a.shift_end_h, a.base, {}});
+    region[a.id] = a.region;
+  }
+  for (const auto& s : sc.stations)
+    d.stations.push_back(actors::station_info{s.sn, s.location, s.agent_id, region[s.agent_id], {}});
+  d.sla = sc.sla;
+  // Shifts follow the scenario's local time; its UTC offset at the start holds for the run.
+  try {
+    auto info = date::locate_zone(sc.time_zone)->get_info(date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(sc.start.time_since_epoch())});
+    d.utc_offset_ms = std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
+  } catch (const std::exception&) {
+    d.utc_offset_ms = 0;
+  }
+  d.journal = journal;
+  return d;
+}
 }  // namespace
 
 twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
@@ -107,14 +132,23 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     auto accounts = billing_accounts(sc);
     for (const auto& rp : plans) accounts.riders.push_back(rp.account);
     auto billing = sys.spawn(actors::billing, std::move(accounts), journal);
+    auto dispatcher = sys.spawn(actors::dispatcher, dispatcher_for(sc, journal));
+    std::vector<caf::actor> agents;
+    for (const auto& a : sc.agents) {
+      agents.push_back(sys.spawn(actors::agent, actors::agent_setup{a.id, a.base, a.speed_kmh / 3.6, a.repair_min * 60.0,
+                                                                    dispatcher, journal}));
+      caf::anon_send(dispatcher, caf::put_atom::value, a.id, agents.back());
+    }
     std::vector<caf::actor> stations;
     std::map<std::string, caf::actor> by_sn;
     for (std::size_t i = 0; i < sc.stations.size(); ++i) {
-      auto setup = station_for(sc, i, seed);
+      auto setup = station_for(sc, i, seed, end_ms);
       setup.registry = registry;
+      setup.dispatcher = dispatcher;
       stations.push_back(sys.spawn(actors::station, std::move(setup), billing, journal));
       by_sn[sc.stations[i].sn] = stations.back();
       caf::anon_send(registry, caf::put_atom::value, sc.stations[i].sn, stations.back());
+      caf::anon_send(dispatcher, caf::put_atom::value, sc.stations[i].sn, stations.back());
     }
     std::vector<caf::actor> others;
     std::size_t next = 0;
@@ -188,7 +222,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
 
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : stations) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    for (auto& a : {billing, registry, journal}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : agents) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {billing, registry, dispatcher, journal}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
     sched.clock().cancel_all();
     sched.run();
@@ -215,7 +250,7 @@ run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms en
     auto h = static_cast<std::size_t>((at - start_ms) / 3600000);
     return h < hours.size() ? &hours[h] : nullptr;
   };
-  std::vector<double> wait_s, walk_m;
+  std::vector<double> wait_s, walk_m, detection_s, response_s, repair_s;
   std::set<std::string> served;
   for (const auto& e : events) {
     auto st = index.find(e.station_sn);
@@ -234,6 +269,15 @@ run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms en
       walk_m.push_back(static_cast<double>(e.value2));
     } else if (e.kind == "gave_up") {
       ++n.riders_gave_up;
+    } else if (e.kind == "offline") {
+      ++n.offline_incidents;
+      if (st != index.end()) ++stations[st->second].offline_incidents;
+      if (e.value > 0) detection_s.push_back(static_cast<double>(e.value) / 1000.0);
+    } else if (e.kind == "on_site") {
+      response_s.push_back(static_cast<double>(e.value) / 1000.0);
+    } else if (e.kind == "resolved") {
+      if (e.value > 0) repair_s.push_back(static_cast<double>(e.value) / 1000.0);
+      n.sla_breaches += e.value2;
     } else if (e.kind == "charge") {
       n.revenue[e.text][e.code] += e.value;
       if (h) h->revenue[e.text] += e.value;
@@ -242,6 +286,9 @@ run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms en
   n.riders_served = static_cast<std::int64_t>(served.size());
   const auto attempts = n.swaps + n.riders_gave_up;
   n.swap_success_rate = attempts ? static_cast<double>(n.swaps) / static_cast<double>(attempts) : 0.0;
+  n.detection_delay_s = summarise(detection_s);
+  n.agent_response_s = summarise(response_s);
+  n.repair_s = summarise(repair_s);
   n.wait_s = summarise(wait_s);
   n.walk_m = summarise(walk_m);
   // Stock-out and utilisation from the hourly samples (an hour counts when it ends with no ready pack).

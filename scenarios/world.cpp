@@ -24,7 +24,41 @@ actors::billing_setup billing_accounts(const scenario& sc) {
   return actors::billing_setup{{}, sc.countries, sc.plans, true};  // simulated riders renew their plans
 }
 
-actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed) {
+namespace {
+std::string fault_name(fault_kind k) {
+  switch (k) {
+    case fault_kind::link_outage: return "link_outage";
+    case fault_kind::slot_fault: return "slot_fault";
+    case fault_kind::over_temperature: return "over_temperature";
+  }
+  return "link_outage";
+}
+
+// Scheduled faults at this station, then random ones (a Poisson process per rate) over the run.
+std::vector<std::pair<std::int64_t, actors::fault>> faults_for(const scenario& sc, std::size_t i, std::uint64_t seed,
+                                                               std::int64_t end_ms) {
+  std::vector<std::pair<std::int64_t, actors::fault>> out;
+  const auto& spec = sc.stations[i];
+  std::mt19937_64 rng{derive_seed(seed, 5, i)};
+  std::uniform_int_distribution<int> any_slot{1, std::max(1, spec.slots)};
+  const auto start_ms = twin::to_ms(sc.start);
+  for (const auto& f : sc.faults) {
+    const auto duration_ms = static_cast<std::int64_t>(f.duration_min * 60000.0);
+    if (f.at && f.station_sn == spec.sn) {
+      out.push_back({twin::to_ms(*f.at), actors::fault{fault_name(f.kind), f.slot ? f.slot : any_slot(rng), duration_ms}});
+      continue;
+    }
+    if (f.at || f.rate_per_station_day <= 0) continue;
+    std::exponential_distribution<double> gap_days{f.rate_per_station_day};
+    for (double t = start_ms + gap_days(rng) * 86400000.0; t < static_cast<double>(end_ms); t += gap_days(rng) * 86400000.0)
+      out.push_back({static_cast<std::int64_t>(t), actors::fault{fault_name(f.kind), any_slot(rng), duration_ms}});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+}  // namespace
+
+actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed, std::int64_t end_ms) {
   const auto& spec = sc.stations[i];
   actors::station_setup out;
   out.station = twin::make_station(spec.sn, spec.name, spec.location, spec.slots, spec.power_cap_w, sc.start);
@@ -50,6 +84,9 @@ actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64
   out.charging = actors::charging_config{c.model == charge_model::exponential, c.ready_soc, c.knee_soc, c.taper_floor,
                                          c.exp_mean_min * 60.0};
   out.seed = derive_seed(seed, 1, i);
+  out.heartbeat_ms = static_cast<std::int64_t>(sc.heartbeat_interval_s) * 1000;
+  out.offline_after_beats = sc.offline_after_beats;
+  out.faults = faults_for(sc, i, seed, end_ms);
   return out;
 }
 

@@ -32,8 +32,9 @@ int riders_in(const population_spec& pop);
 /// Billing's accounts (countries, plans; riders are added from `riders`).
 actors::billing_setup billing_accounts(const scenario& sc);
 
-/// The set-up of station `i` (without actor handles).
-actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed);
+/// The set-up of station `i` (without actor handles): packs, charging, heartbeat, and its faults
+/// over [start, end) — the scheduled ones and those drawn from the random rates.
+actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64_t seed, std::int64_t end_ms);
 
 /// Every rider of every population, in a deterministic order.
 std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed);
