@@ -28,7 +28,7 @@ caf::behavior arrivals(caf::stateful_actor<arrivals_state>* self, arrivals_setup
         auto held = st.holding.find(rider);
         if (held == st.holding.end()) held = st.holding.emplace(rider, std::make_pair(rider + "-P0", 1.0)).first;
         swap_request req{rider, st.setup.model_id, held->second.first, st.setup.returned_soc, held->second.second,
-                         rider + ":" + std::to_string(++st.sequence)};
+                         rider + ":" + std::to_string(++st.sequence), 1.0, 0.0};
         if (counted) ++st.arrivals;
         self->request(st.setup.station, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
           auto& s = self->state;

@@ -48,6 +48,8 @@ struct swap_request {
   double returned_soc = 0;
   double taken_soc = 0;     ///< SoC the returned pack had when the rider took it (energy drawn = the difference)
   std::string key;
+  double returned_soh = 1;  ///< as the cabinet reads it from the pack's BMS
+  double returned_cycles = 0;
 };
 
 /// The station's answer. `reason` is a twin::errc code string: "ok" or the refusal.
@@ -57,6 +59,8 @@ struct swap_result {
   std::string detail;
   std::string issued_sn;
   double issued_soc = 0;
+  double issued_soh = 1;
+  double issued_cycles = 0;
   std::int64_t net_minor = 0;
   std::int64_t tax_minor = 0;
   std::string currency;
@@ -170,11 +174,11 @@ struct station_sample {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swap_request& x) {
   return f(caf::meta::type_name("swap_request"), x.rider_id, x.model_id, x.returned_sn, x.returned_soc, x.taken_soc,
-           x.key);
+           x.key, x.returned_soh, x.returned_cycles);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swap_result& x) {
-  return f(caf::meta::type_name("swap_result"), x.station_sn, x.reason, x.detail, x.issued_sn, x.issued_soc,
+  return f(caf::meta::type_name("swap_result"), x.station_sn, x.reason, x.detail, x.issued_sn, x.issued_soc, x.issued_soh, x.issued_cycles,
            x.net_minor, x.tax_minor, x.currency);
 }
 template <class Inspector>

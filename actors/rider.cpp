@@ -55,7 +55,8 @@ void arrive(self_ptr self, std::size_t idx) {
   auto& s = st.setup;
   const auto& target = s.nearby[idx];
   s.soc = std::max(0.0, s.soc - target.distance_m / 1000.0 * s.wh_per_km / std::max(1, s.capacity_wh));
-  swap_request req{s.id, s.model_id, s.holding_sn, s.soc, s.taken_soc, s.id + ":" + std::to_string(++st.sequence)};
+  swap_request req{s.id,     s.model_id,   s.holding_sn, s.soc, s.taken_soc, s.id + ":" + std::to_string(++st.sequence),
+                   s.holding_soh, s.holding_cycles};
   self->request(target.handle, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
     auto& st2 = self->state;
     if (r.reason == "ok") {
@@ -65,6 +66,8 @@ void arrive(self_ptr self, std::size_t idx) {
                               static_cast<std::int64_t>(std::lround(s2.nearby[idx].distance_m)), {}});
       s2.holding_sn = r.issued_sn;
       s2.soc = s2.taken_soc = r.issued_soc;
+      s2.holding_soh = r.issued_soh;
+      s2.holding_cycles = r.issued_cycles;
       schedule_need(self);
       return;
     }

@@ -39,6 +39,8 @@ struct rider_setup {
   std::string holding_sn;
   double soc = 1.0;                       ///< of the pack they hold now
   double taken_soc = 1.0;                 ///< of that pack when they took it
+  double holding_soh = 1.0;               ///< of that pack, as the last cabinet read it
+  double holding_cycles = 0;
   std::uint64_t seed = 1;
 };
 

@@ -132,7 +132,7 @@ void start_charging(station_state& st, int index, double soc, std::int64_t now) 
 swap_result refusal(self_ptr self, const swap_request& req, twin::errc why, const std::string& detail,
                     std::int64_t now) {
   auto& st = self->state;
-  swap_result r{st.st.sn, std::string{twin::code_string(why)}, detail, {}, 0, 0, 0, {}};
+  swap_result r{st.st.sn, std::string{twin::code_string(why)}, detail, {}, 0, 1, 0, 0, 0, {}};
   journal(self, sim_event{now, "refused", st.st.sn, req.rider_id, r.reason, 0, 0, detail});
   return r;
 }
@@ -140,9 +140,19 @@ swap_result refusal(self_ptr self, const swap_request& req, twin::errc why, cons
 swap_result refusal(self_ptr self, const swap_request& req, const std::string& code, const std::string& detail,
                     std::int64_t now) {
   auto& st = self->state;
-  swap_result r{st.st.sn, code, detail, {}, 0, 0, 0, {}};
+  swap_result r{st.st.sn, code, detail, {}, 0, 1, 0, 0, 0, {}};
   journal(self, sim_event{now, "refused", st.st.sn, req.rider_id, code, 0, 0, detail});
   return r;
+}
+
+// A pack aged below the retirement SoH stays in its slot out of service until an agent takes it.
+void retire(self_ptr self, int slot, std::int64_t now) {
+  auto& st = self->state;
+  auto& sl = slot_at(st, slot);
+  st.faulted[slot] = twin::slot_state::empty;  // what the slot is once the pack is gone
+  sl.state = twin::slot_state::fault;
+  journal(self, sim_event{now, "retired", st.st.sn, {}, sl.battery_sn, slot, 0, {}});
+  if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "pack_retired", slot, now});
 }
 
 // After billing said yes: re-check the station as it is now, move the packs, restart charging.
@@ -165,13 +175,17 @@ caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_r
   returned.sn = req.returned_sn;
   returned.model_id = req.model_id;
   returned.soc = req.taken_soc;
+  returned.soh = req.returned_soh;
+  returned.cycles = req.returned_cycles;
   const int capacity = st.capacity_wh.count(req.model_id) ? st.capacity_wh.at(req.model_id) : 0;
   const auto drawn = returning ? twin::energy_drawn_wh(capacity, returned.soh, req.taken_soc, req.returned_soc) : 0;
-  twin::apply_swap(st.st, *slots, returning ? &returned : nullptr, req.returned_soc, capacity, issued, req.rider_id);
-  st.last_issued_soc = issued.soc;
+  twin::apply_swap(st.st, *slots, returning ? &returned : nullptr, req.returned_soc, capacity, issued, req.rider_id,
+                   st.soh_loss_per_cycle);
+  st.last_issued = issued;
   if (returning) {
     st.packs[returned.sn] = returned;
-    start_charging(st, slots->slot_in, req.returned_soc, now);
+    if (st.retire_below_soh > 0 && twin::retire_due(returned, st.retire_below_soh)) retire(self, slots->slot_in, now);
+    else start_charging(st, slots->slot_in, req.returned_soc, now);
   }
   allocate(st);
   schedule(self, now);
@@ -268,6 +282,10 @@ void on_repair(self_ptr self, const std::string& kind, int slot) {
   st.faulted.erase(it);
   advance(self, now);
   auto& sl = slot_at(st, slot);
+  if (kind == "pack_retired") {  // the agent takes the worn pack away
+    st.packs.erase(sl.battery_sn);
+    sl = twin::slot{sl.index, twin::slot_state::empty, false, {}, {}, 0.0, 0};
+  }
   if (sl.battery_sn.empty()) sl.state = twin::slot_state::empty;
   else if (sl.soc >= st.cfg.ready_soc) sl.state = twin::slot_state::ready;
   else {
@@ -297,6 +315,8 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   st.dispatcher = std::move(setup.dispatcher);
   st.heartbeat_ms = setup.heartbeat_ms;
   st.timeout_ms = setup.heartbeat_ms * setup.offline_after_beats;
+  st.soh_loss_per_cycle = setup.soh_loss_per_cycle;
+  st.retire_below_soh = setup.retire_below_soh;
   // Packs below the ready SoC at the start are charging.
   const auto start = now_ms(self);
   for (auto& sl : st.st.slots) {
@@ -357,11 +377,11 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
                 return;
               }
               auto settle = caf::get<settle_request>(moved);
-              const double issued_soc = self->state.last_issued_soc;
+              const auto issued = self->state.last_issued;
               self->request(self->state.billing, caf::infinite, settle_atom::value, settle)
                   .then([=](settle_result& sr) mutable {
-                    swap_result r{self->state.st.sn, "ok", {}, settle.issued_sn, issued_soc, sr.net_minor, sr.tax_minor,
-                                  sr.currency};
+                    swap_result r{self->state.st.sn, "ok", {}, settle.issued_sn, issued.soc, issued.soh,
+                                  issued.cycles, sr.net_minor, sr.tax_minor, sr.currency};
                     self->state.answered[req.key] = r;
                     rp.deliver(r);
                   });

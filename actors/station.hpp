@@ -44,6 +44,8 @@ struct station_setup {
   int offline_after_beats = 3;            ///< liveness deadline = interval x beats after the last message
   bool simulate_cabinet = true;           ///< the station beats for its cabinet (sim); live beats come from the gateway
   std::vector<std::pair<std::int64_t, fault>> faults;  ///< scheduled faults (Unix ms, fault)
+  double soh_loss_per_cycle = 0;          ///< ageing of returned packs
+  double retire_below_soh = 0;            ///< packs below this SoH leave service (0 = never)
 };
 
 /// A charging slot: where its pack was at the last event, and the power it was given since.
@@ -68,7 +70,8 @@ struct station_state {
   int peak_power_w = 0;
   double energy_wh = 0;                         ///< into packs since the start
   std::map<std::string, swap_result> answered;  ///< by request key: a resent request gets the same answer
-  double last_issued_soc = 0;                   ///< SoC of the pack handed out by the last swap
+  twin::battery last_issued;                    ///< the pack handed out by the last swap
+  double soh_loss_per_cycle = 0, retire_below_soh = 0;
   std::map<std::string, int> published;         ///< ready packs per model last told to the registry
   bool published_online = true;
   caf::actor registry, dispatcher;

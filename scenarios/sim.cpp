@@ -269,6 +269,8 @@ run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms en
       walk_m.push_back(static_cast<double>(e.value2));
     } else if (e.kind == "gave_up") {
       ++n.riders_gave_up;
+    } else if (e.kind == "retired") {
+      ++n.packs_retired;
     } else if (e.kind == "offline") {
       ++n.offline_incidents;
       if (st != index.end()) ++stations[st->second].offline_incidents;

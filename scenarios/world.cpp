@@ -87,6 +87,8 @@ actors::station_setup station_for(const scenario& sc, std::size_t i, std::uint64
   out.heartbeat_ms = static_cast<std::int64_t>(sc.heartbeat_interval_s) * 1000;
   out.offline_after_beats = sc.offline_after_beats;
   out.faults = faults_for(sc, i, seed, end_ms);
+  out.soh_loss_per_cycle = sc.ageing.soh_loss_per_cycle;
+  out.retire_below_soh = sc.ageing.retire_below_soh;
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "twin/battery.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace swaptwin::twin {
@@ -37,5 +38,14 @@ std::int64_t energy_drawn_wh(int capacity_wh, double soh, double soc_out, double
   if (delta <= 0.0) return 0;
   return std::llround(delta * soh * capacity_wh);
 }
+
+void wear(battery& b, std::int64_t energy_wh, int capacity_wh, double soh_loss_per_cycle) noexcept {
+  if (capacity_wh <= 0 || energy_wh <= 0) return;
+  const double cycles = static_cast<double>(energy_wh) / capacity_wh;
+  b.cycles += cycles;
+  b.soh = std::max(0.0, b.soh - cycles * soh_loss_per_cycle);
+}
+
+bool retire_due(const battery& b, double retire_below_soh) noexcept { return b.soh < retire_below_soh; }
 
 }  // namespace swaptwin::twin

@@ -44,4 +44,11 @@ struct battery {
 /// Never negative (a pack cannot come back fuller than it left).
 std::int64_t energy_drawn_wh(int capacity_wh, double soh, double soc_out, double soc_back) noexcept;
 
+/// Ages `b` by `energy_wh` of throughput: equivalent cycles grow by energy / capacity and SoH
+/// falls by `soh_loss_per_cycle` per cycle (never below 0).
+void wear(battery& b, std::int64_t energy_wh, int capacity_wh, double soh_loss_per_cycle) noexcept;
+
+/// True when `b` has aged below `retire_below_soh` and must leave service.
+bool retire_due(const battery& b, double retire_below_soh) noexcept;
+
 }  // namespace swaptwin::twin

@@ -19,10 +19,11 @@ result<swap_slots> choose_slots(const station& s, std::string_view model_id, boo
   return out;
 }
 
-void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh) {
+void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh,
+                  double soh_loss_per_cycle) {
   auto drawn = energy_drawn_wh(capacity_wh, returned.soh, returned.soc, returned_soc);
   returned.energy_out_wh += drawn;
-  if (capacity_wh > 0) returned.cycles += static_cast<double>(drawn) / capacity_wh;
+  wear(returned, drawn, capacity_wh, soh_loss_per_cycle);
   returned.soc = returned_soc;
   returned.place = pack_place::slot;
   returned.place_ref = s.sn + ":" + std::to_string(slot_in);
@@ -34,13 +35,14 @@ void apply_return(station& s, int slot_in, battery& returned, double returned_so
 }
 
 void apply_swap(station& s, const swap_slots& slots, battery* returned, double returned_soc, int capacity_wh,
-                battery& issued, const std::string& rider_id) {
+                battery& issued, const std::string& rider_id, double soh_loss_per_cycle) {
   auto& out = s.slots[static_cast<size_t>(slots.slot_out - 1)];
   issued.place = pack_place::rider;
   issued.place_ref = rider_id;
   issued.soc = out.soc;
   out = slot{out.index, slot_state::empty, false, {}, {}, 0.0, 0};
-  if (returned && slots.slot_in > 0) apply_return(s, slots.slot_in, *returned, returned_soc, capacity_wh);
+  if (returned && slots.slot_in > 0)
+    apply_return(s, slots.slot_in, *returned, returned_soc, capacity_wh, soh_loss_per_cycle);
 }
 
 }  // namespace swaptwin::twin

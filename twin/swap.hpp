@@ -24,12 +24,14 @@ result<swap_slots> choose_slots(const station& s, std::string_view model_id, boo
 
 /// Takes `returned` into slot `slot_in` at `returned_soc`, charging: energy drawn since it left
 /// (from its last known SoC) is added to its energy_out_wh, and its equivalent cycles follow.
-void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh);
+/// `soh_loss_per_cycle` ages it for the energy drawn (see wear()).
+void apply_return(station& s, int slot_in, battery& returned, double returned_soc, int capacity_wh,
+                  double soh_loss_per_cycle = 0.0);
 
 /// Applies a swap to the station and packs: `returned` (may be null) goes into slot_in at
 /// `returned_soc`, charging; the pack in slot_out leaves for `rider_id`. Energy drawn from the
 /// returned pack is added to its energy_out_wh, and its equivalent cycles follow.
 void apply_swap(station& s, const swap_slots& slots, battery* returned, double returned_soc, int capacity_wh,
-                battery& issued, const std::string& rider_id);
+                battery& issued, const std::string& rider_id, double soh_loss_per_cycle = 0.0);
 
 }  // namespace swaptwin::twin

@@ -76,7 +76,7 @@ class StationActor : public sim_test {
   // Sends a swap request and returns the answer once everything it caused has run.
   swap_result swap(const std::string& rider, double taken_soc, double returned_soc, const std::string& key) {
     caf::scoped_actor self{*sys};
-    swap_request req{rider, "60V", rider + "-P0", returned_soc, taken_soc, key};
+    swap_request req{rider, "60V", rider + "-P0", returned_soc, taken_soc, key, 1.0, 0.0};
     self->send(station_actor, swap_atom::value, req);
     sched->run();
     swap_result out;
@@ -174,6 +174,56 @@ TEST_F(StationActor, SiteCapHoldsAtEveryChange) {
     }
   }
   EXPECT_LE(s.peak_power_w, 2500);
+}
+
+}  // namespace
+}  // namespace swaptwin::actors::testing
+
+namespace swaptwin::actors::testing {
+namespace {
+
+class Ageing : public sim_test {};
+
+TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
+  twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 0};
+  auto r = verified("R1");
+  auto j = sys->spawn(journal);
+  auto bill = sys->spawn(billing, billing_setup{{r}, {cn}, {per_kwh()}, false}, j);
+  station_setup st;
+  st.station = twin::make_station("ST-9", "Old", {22.5, 114.0}, 3, 3000, twin::from_ms(now()));
+  st.station.link.online = true;
+  twin::battery b;
+  b.sn = "P1";
+  b.model_id = "60V";
+  b.soc = 1.0;
+  st.packs.push_back(b);
+  st.station.slots[0] = twin::slot{1, twin::slot_state::ready, false, "P1", "60V", 1.0, 0};
+  st.capacity_wh["60V"] = 1500;
+  st.soh_loss_per_cycle = 0.01;  // 1 % per full cycle
+  st.retire_below_soh = 0.7;
+  auto s = sys->spawn(station, st, bill, j);
+  sched->run();
+  // The returned pack reads SoH 0.703; 1500 Wh drawn (0.9 -> 0.1 of 1500 x 0.703 = 844 Wh, 0.5627 cycles)
+  // costs 0.0056 SoH: 0.6974 < 0.7, so it is retired in slot 2 instead of charging.
+  caf::scoped_actor self{*sys};
+  self->send(s, swap_atom::value, swap_request{"R1", "60V", "OLD-1", 0.1, 0.9, "k", 0.703, 900});
+  sched->run();
+  auto& state = state_of<station_state>(s);
+  EXPECT_EQ(state.st.slots[1].battery_sn, "OLD-1");
+  EXPECT_EQ(state.st.slots[1].state, twin::slot_state::fault);
+  EXPECT_TRUE(state.charging.empty());
+  EXPECT_LT(state.packs.at("OLD-1").soh, 0.7);
+  EXPECT_NEAR(state.packs.at("OLD-1").cycles, 900 + 844.0 / 1500, 1e-9);
+  int retired = 0;
+  for (const auto& e : state_of<journal_state>(j).events) retired += e.kind == "retired";
+  EXPECT_EQ(retired, 1);
+  // The agent's repair takes the pack away: the slot is free again.
+  caf::anon_send(s, repair_atom::value, std::string{"pack_retired"}, 2);
+  sched->run();
+  EXPECT_EQ(state.st.slots[1].state, twin::slot_state::empty);
+  EXPECT_TRUE(state.st.slots[1].battery_sn.empty());
+  EXPECT_EQ(state.packs.count("OLD-1"), 0u);
+  for (auto& h : {s, bill, j}) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
 }
 
 }  // namespace
