@@ -1,10 +1,16 @@
 #include "actors/journal.hpp"
 
+#include <caf/atom.hpp>
+
 namespace swaptwin::actors {
 
 caf::behavior journal(caf::stateful_actor<journal_state>* self) {
   return {
-      [=](event_atom, sim_event& e) { self->state.events.push_back(std::move(e)); },
+      [=](caf::put_atom, const caf::actor& feed) { self->state.feed = feed; },
+      [=](event_atom, sim_event& e) {
+        if (self->state.feed) self->send(self->state.feed, event_atom::value, e);
+        self->state.events.push_back(std::move(e));
+      },
   };
 }
 

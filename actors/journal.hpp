@@ -6,6 +6,7 @@
 
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/protocol.hpp"
@@ -15,10 +16,12 @@ namespace swaptwin::actors {
 /// What the journal holds.
 struct journal_state {
   std::vector<sim_event> events;
+  caf::actor feed;  ///< gets every event too (may be null)
   static inline const char* name = "journal";
 };
 
-/// Appends each `event_atom, sim_event` it receives.
+/// Appends each `event_atom, sim_event` it receives, and passes it on to the feed set with
+/// `put_atom, feed`.
 caf::behavior journal(caf::stateful_actor<journal_state>* self);
 
 }  // namespace swaptwin::actors

@@ -36,6 +36,9 @@ using online_atom = caf::atom_constant<caf::atom("online")>;      ///< station -
 using assign_atom = caf::atom_constant<caf::atom("assign")>;      ///< dispatcher -> agent
 using onsite_atom = caf::atom_constant<caf::atom("onsite")>;      ///< agent -> itself / dispatcher
 using done_atom = caf::atom_constant<caf::atom("done")>;          ///< agent -> dispatcher: work order resolved
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;    ///< viewer -> feed
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;      ///< viewer -> feed
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;      ///< feed -> subscriber, first message
 
 // ---- swap ----------------------------------------------------------------------------------
 

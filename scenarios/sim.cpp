@@ -11,6 +11,7 @@
 #include "actors/agent.hpp"
 #include "actors/arrivals.hpp"
 #include "actors/dispatcher.hpp"
+#include "actors/feed.hpp"
 #include "actors/billing.hpp"
 #include "actors/clock.hpp"
 #include "actors/journal.hpp"
@@ -127,6 +128,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     sched.clock().current_time = actors::from_unix_ms(start_ms);
 
     auto journal = sys.spawn(actors::journal);
+    auto feed = sys.spawn(actors::feed);  // what a viewer in the same process would subscribe to
+    caf::anon_send(journal, caf::put_atom::value, feed);
     auto registry = sys.spawn(actors::registry);
     auto plans = riders_for(sc, seed);
     auto accounts = billing_accounts(sc);
@@ -143,6 +146,9 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     std::map<std::string, caf::actor> by_sn;
     for (std::size_t i = 0; i < sc.stations.size(); ++i) {
       auto setup = station_for(sc, i, seed, end_ms);
+      int ready = 0;
+      for (const auto& sl : setup.station.slots) ready += sl.state == twin::slot_state::ready;
+      caf::anon_send(feed, actors::stock_atom::value, actors::station_sample{sc.stations[i].sn, ready, 0, 0, true, 0, 0});
       setup.registry = registry;
       setup.dispatcher = dispatcher;
       stations.push_back(sys.spawn(actors::station, std::move(setup), billing, journal));
@@ -223,7 +229,7 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : stations) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : agents) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    for (auto& a : {billing, registry, dispatcher, journal}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {billing, registry, dispatcher, journal, feed}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
     sched.clock().cancel_all();
     sched.run();
