@@ -81,19 +81,9 @@ result<dashboard> store::dashboard_at(unix_ms now, const std::string& tz) {
   // Plan mix: whether a subscription is active is a twin rule (status_at), not SQL.
   std::map<std::string, std::int64_t> active;
   {
-    auto q = db.prepare("SELECT plan_id, kind, expires_at_ms, swaps_used, swap_cap, km_left_m, swaps_left, metered, "
-                        "overage FROM subscriptions");
+    auto q = db.prepare(std::string{"SELECT "} + rows::subscription_columns + " FROM subscriptions");
     while (q->step()) {
-      subscription s;
-      s.plan_id = q->text(0);
-      s.kind = rows::parse_enum<plan_kind>(q->text(1), "subscriptions.kind");
-      if (auto t = q->opt_int64(2)) s.expires_at = from_ms(*t);
-      s.swaps_used = q->integer(3);
-      s.swap_cap = q->integer(4);
-      s.km_left_m = q->int64(5);
-      s.swaps_left = q->integer(6);
-      s.metered = q->int64(7) != 0;
-      s.overage = q->int64(8) != 0;
+      auto s = rows::read_subscription(*q);
       if (status_at(s, now) == plan_status::active) ++active[s.plan_id];
     }
   }

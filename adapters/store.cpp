@@ -48,15 +48,20 @@ std::optional<battery_model> store::model(const std::string& id) {
 }
 
 status store::set_deposit(const std::string& model_id, const money& amount) {
+  transaction tx{*db_};
+  auto s = put_deposit(model_id, amount);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::put_deposit(const std::string& model_id, const money& amount) {
   if (!model(model_id)) return error{errc::model_unknown, "no battery model \"" + model_id + "\" (try 48V, 60V, 72V)"};
   if (!find_currency(amount.currency)) return error{errc::currency_unknown, amount.currency};
   if (amount.minor <= 0) return error{errc::invalid_argument, "a deposit must be positive"};
-  transaction tx{*db_};
   db_->prepare("INSERT INTO deposits (model_id, currency, amount_minor) VALUES (?, ?, ?) "
                "ON CONFLICT (model_id, currency) DO UPDATE SET amount_minor = excluded.amount_minor")
       ->bind_all(model_id, amount.currency, amount.minor)
       .run();
-  tx.commit();
   return done{};
 }
 
@@ -79,10 +84,16 @@ std::optional<money> store::deposit(const std::string& model_id, const std::stri
 // ---- countries -----------------------------------------------------------------------------
 
 status store::set_country(const country_policy& p) {
+  transaction tx{*db_};
+  auto s = put_country(p);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::put_country(const country_policy& p) {
   if (auto why = validate(p); !why.empty()) return error{errc::invalid_argument, why};
   for (const auto& d : p.kyc_documents)
     if (d.find(',') != std::string::npos) return error{errc::invalid_argument, "document names cannot contain ','"};
-  transaction tx{*db_};
   // Riders' wallets, deposits and plans are in the country's currency: it cannot change under them.
   if (auto old = country(p.country); old && old->currency != p.currency &&
       db_->prepare("SELECT 1 FROM riders WHERE country = ?")->bind(1, p.country).step())
@@ -95,7 +106,6 @@ status store::set_country(const country_policy& p) {
       ->bind_all(p.country, p.currency, rows::join(p.kyc_documents), p.min_age_years, to_string(p.terms),
                 p.grace_days, p.tax_rate_bp)
       .run();
-  tx.commit();
   return done{};
 }
 
@@ -132,6 +142,13 @@ std::vector<country_policy> store::countries() {
 // ---- agents --------------------------------------------------------------------------------
 
 status store::add_agent(const twin::agent& given) {
+  transaction tx{*db_};
+  auto s = insert_agent(given);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::insert_agent(const twin::agent& given) {
   if (given.id.empty() || given.id.size() > 64) return error{errc::invalid_argument, "agent id: 1..64 characters"};
   twin::agent a = given;
   for (auto [field, what] : {std::pair{&a.name, "the name of agent "}, std::pair{&a.region, "the region of agent "}}) {
@@ -140,13 +157,11 @@ status store::add_agent(const twin::agent& given) {
     *field = std::move(*clean);
   }
   if (!valid(a.base)) return error{errc::invalid_argument, "agent base: latitude/longitude out of range"};
-  transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM agents WHERE id = ?")->bind(1, a.id).step())
     return error{errc::agent_duplicate, "agent " + a.id + " already exists"};
   db_->prepare("INSERT INTO agents (id, name, region, phone, lat, lon, state) VALUES (?, ?, ?, ?, ?, ?, ?)")
       ->bind_all(a.id, a.name, a.region, a.phone, a.base.lat, a.base.lon, to_string(a.state))
       .run();
-  tx.commit();
   return done{};
 }
 
@@ -183,16 +198,26 @@ std::optional<std::string> store::setting(const std::string& key) {
 
 void store::set_setting(const std::string& key, const std::string& value) {
   transaction tx{*db_};
+  put_setting(key, value);
+  tx.commit();
+}
+
+void store::put_setting(const std::string& key, const std::string& value) {
   db_->prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
       ->bind_all(key, value)
       .run();
-  tx.commit();
 }
 
 // ---- work orders ---------------------------------------------------------------------------
 
 std::int64_t store::add_work_order(const work_order& w) {
   transaction tx{*db_};
+  auto id = insert_work_order(w);
+  tx.commit();
+  return id;
+}
+
+std::int64_t store::insert_work_order(const work_order& w) {
   db_->prepare("INSERT INTO work_orders (station_sn, alert, slot, state, agent_id, opened_at_ms, due_at_ms, "
                "updated_at_ms, on_site_at_ms, resolved_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       ->bind_all(w.station_sn, to_string(w.alert), w.slot, to_string(w.state), w.agent_id, to_ms(w.opened_at),
@@ -200,9 +225,7 @@ std::int64_t store::add_work_order(const work_order& w) {
                 w.on_site_at ? std::optional<std::int64_t>{to_ms(*w.on_site_at)} : std::nullopt,
                 w.resolved_at ? std::optional<std::int64_t>{to_ms(*w.resolved_at)} : std::nullopt)
       .run();
-  auto id = db_->last_insert_rowid();
-  tx.commit();
-  return id;
+  return db_->last_insert_rowid();
 }
 
 void store::save_work_order(const work_order& w) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "twin/battery.hpp"
@@ -80,6 +81,23 @@ struct dashboard {
   std::int64_t swaps_today = 0;
   std::int64_t stations_online = 0, stations_offline = 0;
   std::int64_t work_orders_open = 0;
+};
+
+/// A whole back office written at once by store::import_rows, e.g. the final state of a
+/// simulation run. Rows go in this order, so later ones may refer to earlier ones.
+struct back_office_rows {
+  std::vector<std::pair<std::string, std::string>> settings;  ///< key, value (replacing)
+  std::vector<twin::battery_model> models;  ///< added, or replacing a model with the same id
+  std::vector<twin::country_policy> countries;
+  std::vector<deposit_price> deposits;
+  std::vector<twin::plan> plans;
+  std::vector<twin::agent> agents;
+  std::vector<twin::station> stations;      ///< with their slots
+  std::vector<twin::battery> batteries;
+  std::vector<twin::rider> riders;          ///< with deposits and plan
+  std::vector<twin::posting> postings;      ///< a posting whose key exists is skipped
+  std::vector<swap_record> swaps;           ///< recorded as they are (no billing, no station change)
+  std::vector<twin::work_order> work_orders;
 };
 
 /// True when `tz` names a time zone of the system's tz database (IANA name, e.g. "Asia/Shanghai").
@@ -183,6 +201,12 @@ class store {
   std::optional<std::string> setting(const std::string& key);
   void set_setting(const std::string& key, const std::string& value);
 
+  // Bulk.
+  /// Writes `rows` in one transaction (one commit, however many rows), with the same checks as
+  /// the add_* and set_* methods. The first refusal is returned and nothing is written. A swap or
+  /// work order naming an unknown rider or station throws sql::store_error (nothing is written).
+  twin::status import_rows(const back_office_rows& rows);
+
   /// The dashboard for the calendar day containing `now` in time zone `tz` (IANA name).
   /// Refuses an unknown zone with input.invalid.
   twin::result<dashboard> dashboard_at(twin::unix_ms now, const std::string& tz);
@@ -194,6 +218,16 @@ class store {
   void write_rider(const twin::rider& r);
   bool write_station(const twin::station& s);
   std::size_t write_postings(const std::vector<twin::posting>& ps);
+  // Checks and writes without a transaction of their own (add_* / set_* wrap them in one).
+  twin::status put_deposit(const std::string& model_id, const twin::money& amount);
+  twin::status put_country(const twin::country_policy& p);
+  twin::status insert_agent(const twin::agent& a);
+  twin::status insert_station(const twin::station& s);
+  twin::status insert_battery(const twin::battery& b);
+  twin::status insert_plan(const twin::plan& p);
+  twin::status insert_rider(const twin::rider& r);
+  void put_setting(const std::string& key, const std::string& value);
+  std::int64_t insert_work_order(const twin::work_order& w);
   std::unique_ptr<sql::database> db_;
 };
 

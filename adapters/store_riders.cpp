@@ -18,8 +18,14 @@ std::optional<std::int64_t> opt_ms(const std::optional<unix_ms>& t) {
 // ---- plans ---------------------------------------------------------------------------------
 
 status store::add_plan(const twin::plan& p) {
-  if (auto why = validate(p); !why.empty()) return error{errc::invalid_argument, "plan " + p.id + ": " + why};
   transaction tx{*db_};
+  auto s = insert_plan(p);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::insert_plan(const twin::plan& p) {
+  if (auto why = validate(p); !why.empty()) return error{errc::invalid_argument, "plan " + p.id + ": " + why};
   if (db_->prepare("SELECT 1 FROM plans WHERE id = ?")->bind(1, p.id).step())
     return error{errc::plan_duplicate, "plan " + p.id + " already exists"};
   db_->prepare("INSERT INTO plans (id, name, kind, currency, price_minor, period, swap_cap, bundle_km, bundle_swaps, "
@@ -27,7 +33,6 @@ status store::add_plan(const twin::plan& p) {
       ->bind_all(p.id, p.name, to_string(p.kind), p.currency, p.price_minor, to_string(p.period), p.swap_cap,
                  p.bundle_km, p.bundle_swaps, p.unit_price_minor, p.retired ? 1 : 0)
       .run();
-  tx.commit();
   return done{};
 }
 
@@ -56,19 +61,24 @@ status store::retire_plan(const std::string& id) {
 // ---- riders --------------------------------------------------------------------------------
 
 status store::add_rider(const twin::rider& given) {
+  transaction tx{*db_};
+  auto s = insert_rider(given);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::insert_rider(const twin::rider& given) {
   if (given.id.empty() || given.id.size() > 64) return error{errc::invalid_argument, "rider id: 1..64 characters"};
   auto name = clean_name(given.name, "the name of rider " + given.id);
   if (!name) return name.err();
   twin::rider r = given;
   r.name = std::move(*name);
   if (r.wh_per_km <= 0) return error{errc::invalid_argument, "wh_per_km: must be positive"};
-  transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM riders WHERE id = ?")->bind(1, r.id).step())
     return error{errc::rider_duplicate, "rider " + r.id + " already exists"};
   if (!country(r.country))
     return error{errc::country_unknown, "no policy for country \"" + r.country + "\" (set one with country set-policy)"};
   write_rider(r);
-  tx.commit();
   return done{};
 }
 
@@ -113,22 +123,9 @@ void read_rider_details(sql::database& db, rider& r) {
     q->bind(1, r.id);
     while (q->step()) r.deposits[q->text(0)] = money{q->int64(1), q->text(2)};
   }
-  auto q = db.prepare("SELECT plan_id, kind, started_at_ms, expires_at_ms, swaps_used, swap_cap, km_left_m, "
-                      "swaps_left, metered, overage FROM subscriptions WHERE rider_id = ?");
+  auto q = db.prepare(std::string{"SELECT "} + rows::subscription_columns + " FROM subscriptions WHERE rider_id = ?");
   q->bind(1, r.id);
-  if (!q->step()) return;
-  subscription s;
-  s.plan_id = q->text(0);
-  s.kind = rows::parse_enum<plan_kind>(q->text(1), "subscriptions.kind");
-  s.started_at = from_ms(q->int64(2));
-  if (auto t = q->opt_int64(3)) s.expires_at = from_ms(*t);
-  s.swaps_used = q->integer(4);
-  s.swap_cap = q->integer(5);
-  s.km_left_m = q->int64(6);
-  s.swaps_left = q->integer(7);
-  s.metered = q->int64(8) != 0;
-  s.overage = q->int64(9) != 0;
-  r.plan = s;
+  if (q->step()) r.plan = rows::read_subscription(*q);
 }
 }  // namespace
 

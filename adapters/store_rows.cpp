@@ -105,6 +105,24 @@ twin::battery read_battery(const sql::statement& st) {
   return b;
 }
 
+const char* const subscription_columns =
+    "plan_id, kind, started_at_ms, expires_at_ms, swaps_used, swap_cap, km_left_m, swaps_left, metered, overage";
+
+twin::subscription read_subscription(const sql::statement& st) {
+  subscription s;
+  s.plan_id = st.text(0);
+  s.kind = parse_enum<plan_kind>(st.text(1), "subscriptions.kind");
+  s.started_at = from_ms(st.int64(2));
+  if (auto t = st.opt_int64(3)) s.expires_at = from_ms(*t);
+  s.swaps_used = st.integer(4);
+  s.swap_cap = st.integer(5);
+  s.km_left_m = st.int64(6);
+  s.swaps_left = st.integer(7);
+  s.metered = st.int64(8) != 0;
+  s.overage = st.int64(9) != 0;
+  return s;
+}
+
 const char* const work_order_columns =
     "id, station_sn, alert, slot, state, agent_id, opened_at_ms, due_at_ms, updated_at_ms, on_site_at_ms, "
     "resolved_at_ms";

@@ -34,6 +34,8 @@ extern const char* const rider_columns;
 twin::rider read_rider(const sql::statement& st);
 extern const char* const battery_columns;
 twin::battery read_battery(const sql::statement& st);
+extern const char* const subscription_columns;
+twin::subscription read_subscription(const sql::statement& st);
 extern const char* const work_order_columns;
 twin::work_order read_work_order(const sql::statement& st);
 

@@ -60,12 +60,18 @@ std::optional<std::int64_t> opt_ms(const std::optional<unix_ms>& t) {
 }  // namespace
 
 status store::add_station(const twin::station& s) {
+  transaction tx{*db_};
+  auto done_or = insert_station(s);
+  if (done_or) tx.commit();
+  return done_or;
+}
+
+status store::insert_station(const twin::station& s) {
   if (auto why = validate_sn(s.sn); !why.empty()) return error{errc::invalid_argument, "\"" + s.sn + "\": " + why};
   if (s.name().empty()) return error{errc::name_empty, "station " + s.sn + " needs a name"};
   if (!valid(s.location)) return error{errc::invalid_argument, "location: latitude/longitude out of range"};
   if (s.slots.empty() || s.slots.size() > 256) return error{errc::invalid_argument, "slots: expected 1..256"};
   if (s.desired.power_cap_w <= 0) return error{errc::invalid_argument, "power cap: must be positive (W)"};
-  transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, s.sn).step())
     return error{errc::station_duplicate, "station " + s.sn + " already exists"};
   if (!s.agent_id.empty() && !agent(s.agent_id))
@@ -79,7 +85,6 @@ status store::add_station(const twin::station& s) {
                  s.reported.power_cap_w, s.reported.enabled ? 1 : 0, to_ms(s.created_at))
       .run();
   write_slots(*db_, s);
-  tx.commit();
   return done{};
 }
 
@@ -149,13 +154,18 @@ status store::assign_agent(const std::string& sn, const std::string& agent_id) {
 // ---- packs ---------------------------------------------------------------------------------
 
 status store::add_battery(const twin::battery& b) {
+  transaction tx{*db_};
+  auto s = insert_battery(b);
+  if (s) tx.commit();
+  return s;
+}
+
+status store::insert_battery(const twin::battery& b) {
   if (auto why = validate_sn(b.sn); !why.empty()) return error{errc::invalid_argument, "pack \"" + b.sn + "\": " + why};
   if (!model(b.model_id)) return error{errc::model_unknown, "no battery model \"" + b.model_id + "\""};
-  transaction tx{*db_};
   if (db_->prepare("SELECT 1 FROM batteries WHERE sn = ?")->bind(1, b.sn).step())
     return error{errc::invalid_argument, "pack " + b.sn + " already exists"};
   save_battery(b);
-  tx.commit();
   return done{};
 }
 

@@ -138,7 +138,10 @@ class station_grid {
   static std::pair<int, int> cell(twin::geo_point p) {
     return {static_cast<int>(std::floor(p.lat / cell_deg_)), static_cast<int>(std::floor(p.lon / cell_deg_))};
   }
-  static std::int64_t pack(int x, int y) { return (static_cast<std::int64_t>(x) << 32) ^ static_cast<std::uint32_t>(y); }
+  static std::int64_t pack(int x, int y) {  // unsigned shift: cells south or west of 0 are negative
+    return static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) |
+                                     static_cast<std::uint32_t>(y));
+  }
   static std::int64_t key(twin::geo_point p) {
     auto [x, y] = cell(p);
     return pack(x, y);
