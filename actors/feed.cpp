@@ -14,7 +14,8 @@ void apply_to_board(std::map<std::string, station_sample>& board, const sim_even
   else if (e.kind == "online") s.online = true;
 }
 
-caf::behavior feed(caf::stateful_actor<feed_state>* self) {
+caf::behavior feed(caf::stateful_actor<feed_state>* self, std::vector<station_sample> board) {
+  for (auto& s : board) self->state.stations[s.sn] = std::move(s);
   return {
       [=](subscribe_atom, const caf::actor& who) {
         std::vector<station_sample> snapshot;

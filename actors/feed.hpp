@@ -26,7 +26,8 @@ struct feed_state {
 /// Handles `subscribe_atom, actor` (sends it `snapshot_atom, std::vector<station_sample>`, then
 /// `event_atom, sim_event` for each later event), `unsubscribe_atom, actor`, `event_atom, sim_event`
 /// (from the journal) and `stock_atom, station_sample` (a station's state to seed the board).
-caf::behavior feed(caf::stateful_actor<feed_state>* self);
+/// `board` is every station's state at the start.
+caf::behavior feed(caf::stateful_actor<feed_state>* self, std::vector<station_sample> board);
 
 /// The board after `e`: ready packs and online state of the station it concerns.
 void apply_to_board(std::map<std::string, station_sample>& board, const sim_event& e);

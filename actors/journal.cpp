@@ -4,7 +4,10 @@
 
 namespace swaptwin::actors {
 
-caf::behavior journal(caf::stateful_actor<journal_state>* self) {
+// Every spawn passes an argument: CAF 0.17 binds a reference to a null tuple for actors spawned
+// with none (undefined behaviour that the sanitizer build reports).
+caf::behavior journal(caf::stateful_actor<journal_state>* self, caf::actor feed) {
+  self->state.feed = std::move(feed);
   return {
       [=](caf::put_atom, const caf::actor& feed) { self->state.feed = feed; },
       [=](event_atom, sim_event& e) {

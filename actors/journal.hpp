@@ -20,8 +20,8 @@ struct journal_state {
   static inline const char* name = "journal";
 };
 
-/// Appends each `event_atom, sim_event` it receives, and passes it on to the feed set with
-/// `put_atom, feed`.
-caf::behavior journal(caf::stateful_actor<journal_state>* self);
+/// Appends each `event_atom, sim_event` it receives, and passes it on to `feed` (may be null; a
+/// later `put_atom, feed` replaces it).
+caf::behavior journal(caf::stateful_actor<journal_state>* self, caf::actor feed);
 
 }  // namespace swaptwin::actors

@@ -4,7 +4,8 @@
 
 namespace swaptwin::actors {
 
-caf::behavior registry(caf::stateful_actor<registry_state>* self) {
+caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t expected_stations) {
+  self->state.stations.reserve(expected_stations);
   return {
       [=](caf::put_atom, const std::string& sn, const caf::actor& handle) {
         self->state.stations[sn].handle = handle;

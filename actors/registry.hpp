@@ -32,6 +32,7 @@ struct registry_state {
 /// index of the first candidate online with a ready pack of the model, or -1, and counts that
 /// pack as taken on the board until the station's next update). Station handles are
 /// added with `put_atom, sn, handle`.
-caf::behavior registry(caf::stateful_actor<registry_state>* self);
+/// `expected_stations` sizes the board.
+caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t expected_stations);
 
 }  // namespace swaptwin::actors

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "scenarios/loader_internal.hpp"
+#include "twin/station.hpp"
 
 namespace swaptwin::scenarios::detail {
 namespace {
@@ -75,6 +76,8 @@ void read_population(context& c, int i) {
   p.name = x.name();
   if (x.name().empty())
     n.fail("name", "missing (expected a population name)");
+  else if (x.name().size() > 30 || !twin::validate_sn(x.name()).empty())  // rider ids and pack SNs derive from it
+    n.fail("name", "\"" + x.name() + "\" must be 1..30 letters, digits, '-', '_' or '.'");
   else
     c.populations.add(x.name(), n, "name", twin::errc::invalid_argument, "population name");
   p.count = x.count();

@@ -127,10 +127,17 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
     sched.clock().current_time = actors::from_unix_ms(start_ms);
 
-    auto journal = sys.spawn(actors::journal);
-    auto feed = sys.spawn(actors::feed);  // what a viewer in the same process would subscribe to
-    caf::anon_send(journal, caf::put_atom::value, feed);
-    auto registry = sys.spawn(actors::registry);
+    std::vector<actors::station_setup> setups;
+    std::vector<actors::station_sample> board;
+    for (std::size_t i = 0; i < sc.stations.size(); ++i) {
+      setups.push_back(station_for(sc, i, seed, end_ms));
+      int ready = 0;
+      for (const auto& sl : setups.back().station.slots) ready += sl.state == twin::slot_state::ready;
+      board.push_back(actors::station_sample{sc.stations[i].sn, ready, 0, 0, true, 0, 0});
+    }
+    auto feed = sys.spawn(actors::feed, std::move(board));  // what a viewer in the same process would subscribe to
+    auto journal = sys.spawn(actors::journal, feed);
+    auto registry = sys.spawn(actors::registry, sc.stations.size());
     auto plans = riders_for(sc, seed);
     auto accounts = billing_accounts(sc);
     for (const auto& rp : plans) accounts.riders.push_back(rp.account);
@@ -145,10 +152,7 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     std::vector<caf::actor> stations;
     std::map<std::string, caf::actor> by_sn;
     for (std::size_t i = 0; i < sc.stations.size(); ++i) {
-      auto setup = station_for(sc, i, seed, end_ms);
-      int ready = 0;
-      for (const auto& sl : setup.station.slots) ready += sl.state == twin::slot_state::ready;
-      caf::anon_send(feed, actors::stock_atom::value, actors::station_sample{sc.stations[i].sn, ready, 0, 0, true, 0, 0});
+      auto setup = std::move(setups[i]);
       setup.registry = registry;
       setup.dispatcher = dispatcher;
       stations.push_back(sys.spawn(actors::station, std::move(setup), billing, journal));

@@ -56,7 +56,7 @@ TEST_F(ErlangLoss, RefusedShareMatchesErlangB) {
     ids.push_back(r.id);
     accounts.riders.push_back(r);
   }
-  auto j = sys->spawn(journal);
+  auto j = sys->spawn(journal, caf::actor{});
   auto bill = sys->spawn(billing, accounts, j);
 
   // N + 1 slots: the rider's pack goes into the empty one before a ready one comes out.

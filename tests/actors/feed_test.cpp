@@ -12,7 +12,8 @@ struct listener_state {
   static inline const char* name = "listener";
 };
 
-caf::behavior listener(caf::stateful_actor<listener_state>* self) {
+caf::behavior listener(caf::stateful_actor<listener_state>* self, std::string label) {
+  self->state.seen.reserve(label.size());  // every spawn passes an argument (see actors/journal.cpp)
   return {
       [=](snapshot_atom, const std::vector<station_sample>& s) {
         self->state.seen.push_back("snapshot:" + std::to_string(s.size()));
@@ -24,15 +25,13 @@ caf::behavior listener(caf::stateful_actor<listener_state>* self) {
 class Feed : public sim_test {};
 
 TEST_F(Feed, SnapshotThenDeltasInOrder) {
-  auto f = sys->spawn(feed);
-  auto j = sys->spawn(journal);
-  caf::anon_send(j, caf::put_atom::value, f);
-  caf::anon_send(f, stock_atom::value, station_sample{"A", 3, 0, 0, true, 0, 0});
+  auto f = sys->spawn(feed, std::vector<station_sample>{{"A", 3, 0, 0, true, 0, 0}});
+  auto j = sys->spawn(journal, f);
   caf::anon_send(f, stock_atom::value, station_sample{"B", 1, 0, 0, true, 0, 0});
   sched->run();
   caf::anon_send(j, event_atom::value, sim_event{now(), "swap", "A", "R1", "60V", 1, 0, "P1"});  // before: not seen
   sched->run();
-  auto l = sys->spawn(listener);
+  auto l = sys->spawn(listener, std::string{"viewer"});
   caf::anon_send(f, subscribe_atom::value, l);
   sched->run();
   caf::anon_send(j, event_atom::value, sim_event{now(), "offline", "B", {}, {}, 0, 0, {}});

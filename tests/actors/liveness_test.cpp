@@ -21,7 +21,7 @@ class Liveness : public sim_test {
  protected:
   // Two stations 10 km apart on the equator-ish; agents: "far" 20 km away, "near" 3 km away.
   void start(std::vector<std::pair<std::int64_t, fault>> faults_a) {
-    j = sys->spawn(journal);
+    j = sys->spawn(journal, caf::actor{});
     bill = sys->spawn(billing, billing_setup{}, j);
     dispatcher_setup d;
     d.journal = j;

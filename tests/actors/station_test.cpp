@@ -48,7 +48,7 @@ class StationActor : public sim_test {
     auto unverified = verified("R3");
     unverified.kyc = twin::kyc_status::pending;
     accounts.riders.push_back(unverified);
-    j = sys->spawn(journal);
+    j = sys->spawn(journal, caf::actor{});
     bill = sys->spawn(billing, accounts, j);
     station_setup st;
     st.station = twin::make_station("ST-1", "Test", {22.5, 114.0}, 8, cap_w, twin::from_ms(now()));
@@ -187,7 +187,7 @@ class Ageing : public sim_test {};
 TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
   twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 0};
   auto r = verified("R1");
-  auto j = sys->spawn(journal);
+  auto j = sys->spawn(journal, caf::actor{});
   auto bill = sys->spawn(billing, billing_setup{{r}, {cn}, {per_kwh()}, false}, j);
   station_setup st;
   st.station = twin::make_station("ST-9", "Old", {22.5, 114.0}, 3, 3000, twin::from_ms(now()));

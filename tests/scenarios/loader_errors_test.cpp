@@ -190,3 +190,9 @@ TEST(scenario_errors, a_missing_file_is_reported_with_its_path) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.err().detail, "/nonexistent/dir/x.textproto:0: cannot open the file (expected a readable scenario file)");
 }
+
+// Rider ids and pack SNs are derived from the population name, so it must be SN-like.
+TEST(scenario_errors, population_name_must_be_sn_like) {
+  EXPECT_EQ(error_with(10, R"(populations { name: "walk ins" count: 10 country: "CN" model: "60V" km_per_day_mean: 50)"),
+            R"(bad.textproto:10: populations[0].name: "walk ins" must be 1..30 letters, digits, '-', '_' or '.')");
+}
