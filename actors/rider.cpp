@@ -37,9 +37,12 @@ void schedule_need(self_ptr self) {
                      need_atom::value);
 }
 
-void give_up(self_ptr self, const std::string& why, std::int64_t retry_in_ms = after_giving_up_ms) {
+void give_up(self_ptr self, const std::string& why, std::int64_t retry_in_ms = 0) {
   auto& st = self->state;
   ++st.give_ups;
+  if (retry_in_ms == 0)  // 1 h, 2 h, 4 h ... a day: a starving rider does not poll every hour forever
+    retry_in_ms = std::min(after_account_refusal_ms, after_giving_up_ms << std::min(st.give_ups_in_a_row, 5));
+  ++st.give_ups_in_a_row;
   journal(self, sim_event{now_ms(self), "gave_up", {}, st.setup.id, why, now_ms(self) - st.search_started_ms, 0, {}});
   self->delayed_send(self, std::chrono::milliseconds{retry_in_ms}, need_atom::value);
 }
@@ -61,6 +64,7 @@ void arrive(self_ptr self, std::size_t idx) {
     auto& st2 = self->state;
     if (r.reason == "ok") {
       ++st2.swaps;
+      st2.give_ups_in_a_row = 0;
       auto& s2 = st2.setup;
       journal(self, sim_event{now_ms(self), "served", r.station_sn, s2.id, {}, now_ms(self) - st2.search_started_ms,
                               static_cast<std::int64_t>(std::lround(s2.nearby[idx].distance_m)), {}});
@@ -107,7 +111,6 @@ void try_next(self_ptr self) {
 
 caf::behavior rider(caf::stateful_actor<rider_state>* self, rider_setup setup) {
   self->state.setup = std::move(setup);
-  self->state.rng.seed(self->state.setup.seed);
   self->state.tried.assign(self->state.setup.nearby.size(), false);
   schedule_need(self);
   return {

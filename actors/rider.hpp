@@ -4,7 +4,6 @@
 /// refusal sends them to the next station; after their patience they give up for a while.
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -41,14 +40,13 @@ struct rider_setup {
   double taken_soc = 1.0;                 ///< of that pack when they took it
   double holding_soh = 1.0;               ///< of that pack, as the last cabinet read it
   double holding_cycles = 0;
-  std::uint64_t seed = 1;
 };
 
 /// The rider's state.
 struct rider_state {
   rider_setup setup;
-  std::mt19937_64 rng;
   std::int64_t search_started_ms = 0;
+  int give_ups_in_a_row = 0;              ///< backs off retries: 1 h, 2 h, 4 h ... up to a day
   std::vector<bool> tried;                ///< per nearby station, in this search
   std::int64_t swaps = 0, give_ups = 0, sequence = 0;
   static inline const char* name = "rider";

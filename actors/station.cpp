@@ -358,7 +358,9 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
       [=](swap_atom, const swap_request& req) -> caf::result<swap_result> {
         auto& st = self->state;
         auto now = now_ms(self);
-        if (auto seen = st.answered.find(req.key); !req.key.empty() && seen != st.answered.end()) return seen->second;
+        if (auto seen = st.answered.find(req.rider_id);
+            !req.key.empty() && seen != st.answered.end() && seen->second.first == req.key)
+          return seen->second.second;
         if (!st.link_up)  // the app may still show it online, but the cabinet cannot reach the back end
           return refusal(self, req, twin::errc::station_offline, "station " + st.st.sn + " cannot reach the back end", now);
         if (auto d = twin::authorize_station(st.st, !req.returned_sn.empty(), req.model_id); !d.allowed())
@@ -382,7 +384,7 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
                   .then([=](settle_result& sr) mutable {
                     swap_result r{self->state.st.sn, "ok", {}, settle.issued_sn, issued.soc, issued.soh,
                                   issued.cycles, sr.net_minor, sr.tax_minor, sr.currency};
-                    self->state.answered[req.key] = r;
+                    self->state.answered[req.rider_id] = {req.key, r};
                     rp.deliver(r);
                   });
             });

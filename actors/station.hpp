@@ -69,7 +69,7 @@ struct station_state {
   double site_power_w = 0;                      ///< drawn since the last event (non-increasing until the next)
   int peak_power_w = 0;
   double energy_wh = 0;                         ///< into packs since the start
-  std::map<std::string, swap_result> answered;  ///< by request key: a resent request gets the same answer
+  std::map<std::string, std::pair<std::string, swap_result>> answered;  ///< rider -> (last key, answer): a resent request gets it again
   twin::battery last_issued;                    ///< the pack handed out by the last swap
   double soh_loss_per_cycle = 0, retire_below_soh = 0;
   std::map<std::string, int> published;         ///< ready packs per model last told to the registry

@@ -208,12 +208,22 @@ std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
       s.holding_sn = r.holding_sn;
       s.soc = pop.swap_threshold_soc + u(rng) * (1.0 - pop.swap_threshold_soc);  // riders are mid-charge at the start
       s.taken_soc = 1.0;
-      s.seed = derive_seed(seed, 3, out.size());
       if (pop.arrivals_per_hour <= 0) {
+        // Riders swap near home or near work, wherever they are when the pack runs low: the stations
+        // nearest each, at the distance from the nearer of the two.
         auto home = point_in(pop.home, rng);
-        rp.nearby = grid.nearest(home, 6);
-        for (auto idx : rp.nearby)
-          s.nearby.push_back(actors::nearby_station{sc.stations[idx].sn, {}, twin::distance_m(home, sc.stations[idx].location)});
+        auto work = pop.work.radius_m > 0 ? point_in(pop.work, rng) : home;
+        std::vector<std::pair<double, std::size_t>> near;
+        for (auto from : {home, work})
+          for (auto idx : grid.nearest(from, 4)) {
+            double d = std::min(twin::distance_m(home, sc.stations[idx].location), twin::distance_m(work, sc.stations[idx].location));
+            if (std::none_of(near.begin(), near.end(), [&](const auto& n) { return n.second == idx; })) near.emplace_back(d, idx);
+          }
+        std::sort(near.begin(), near.end());
+        for (const auto& [d, idx] : near) {
+          rp.nearby.push_back(idx);
+          s.nearby.push_back(actors::nearby_station{sc.stations[idx].sn, {}, d});
+        }
       }
       out.push_back(std::move(rp));
     }
