@@ -135,7 +135,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       for (const auto& sl : setups.back().station.slots) ready += sl.state == twin::slot_state::ready;
       board.push_back(actors::station_sample{sc.stations[i].sn, ready, 0, 0, true, 0, 0});
     }
-    auto feed = sys.spawn(actors::feed, std::move(board));  // what a viewer in the same process would subscribe to
+    caf::actor feed;  // what a viewer in the same process subscribes to; without one, events skip it
+    if (opt.feed) feed = sys.spawn(actors::feed, std::move(board));
     auto journal = sys.spawn(actors::journal, feed);
     auto registry = sys.spawn(actors::registry, sc.stations.size());
     auto plans = riders_for(sc, seed);
@@ -233,7 +234,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : stations) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : agents) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    for (auto& a : {billing, registry, dispatcher, journal, feed}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {billing, registry, dispatcher, journal, feed})
+      if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
     sched.clock().cancel_all();
     sched.run();

@@ -23,6 +23,7 @@ struct sim_options {
   std::optional<std::uint64_t> seed;        ///< instead of the scenario's
   std::optional<double> days;               ///< instead of the scenario's duration
   std::function<void(double)> progress;     ///< called with the fraction of simulated time done
+  bool feed = false;                        ///< run the feed actor (for an in-process viewer); off, events skip it
 };
 
 /// What a run produced: the report and every event in order.

@@ -136,3 +136,24 @@ TEST_F(SimTest, ErlangBScenarioRefusesAsErlangBPredicts) {
 
 }  // namespace
 }  // namespace swaptwin::scenarios
+
+namespace swaptwin::scenarios {
+namespace {
+
+// A viewer's feed only listens: with it or without it, the run is the same.
+TEST(SimFeed, TheFeedDoesNotChangeTheRun) {
+  auto sc = load_scenario(std::string{SWAPTWIN_EXAMPLES} + "/outage.textproto");
+  ASSERT_TRUE(sc.ok());
+  sim_options without, with;
+  without.days = with.days = 0.5;
+  with.feed = true;
+  auto a = simulate(*sc, without), b = simulate(*sc, with);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->final_digest, b->final_digest);
+  ASSERT_EQ(a->events.size(), b->events.size());
+  EXPECT_GT(a->events.size(), 100u);
+  for (std::size_t i = 0; i < a->events.size(); ++i) EXPECT_EQ(describe(a->events[i]), describe(b->events[i]));
+}
+
+}  // namespace
+}  // namespace swaptwin::scenarios
