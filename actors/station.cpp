@@ -61,9 +61,22 @@ void advance(self_ptr self, std::int64_t now) {
   }
 }
 
+// Stock-out time: online with no ready pack of any model (called at every change of either).
+void track_stockout(station_state& st, std::int64_t now) {
+  int ready = 0;
+  for (const auto& sl : st.st.slots) ready += sl.state == twin::slot_state::ready;
+  const bool out = st.st.link.online && ready == 0;
+  if (out && st.stockout_since_ms < 0) st.stockout_since_ms = now;
+  if (!out && st.stockout_since_ms >= 0) {
+    st.stockout_ms += now - st.stockout_since_ms;
+    st.stockout_since_ms = -1;
+  }
+}
+
 // Tells the registry when the number of ready packs of a model, or online/offline, changed.
 void publish_stock(self_ptr self) {
   auto& st = self->state;
+  track_stockout(st, now_ms(self));
   if (!st.registry) return;
   const bool online_changed = st.published_online != st.st.link.online;
   st.published_online = st.st.link.online;

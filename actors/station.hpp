@@ -74,6 +74,8 @@ struct station_state {
   double soh_loss_per_cycle = 0, retire_below_soh = 0;
   std::map<std::string, int> published;         ///< ready packs per model last told to the registry
   bool published_online = true;
+  std::int64_t stockout_ms = 0;                 ///< time online with no ready pack of any model, so far
+  std::int64_t stockout_since_ms = -1;          ///< start of the current stock-out, -1 when none
   caf::actor registry, dispatcher;
   // Liveness: the cabinet's link, the last message from it, and the one pending deadline.
   bool link_up = true;

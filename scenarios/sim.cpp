@@ -215,6 +215,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       k.peak_power_w = st.peak_power_w;
       k.power_cap_w = st.st.desired.power_cap_w;
       k.slot_utilisation = hours.empty() ? 0.0 : busy_slot_hours[i] / static_cast<double>(hours.size());
+      const auto open_out = st.stockout_since_ms >= 0 ? end_ms - st.stockout_since_ms : 0;
+      k.stockout_hours = static_cast<double>(st.stockout_ms + open_out) / 3600000.0;
       kpis.push_back(std::move(k));
     }
     out.events = std::move(state_of<actors::journal_state>(journal).events);
@@ -230,6 +232,8 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     std::sort(out.riders.begin(), out.riders.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     out.ledger = books.ledger.postings();
     out.report = build_report(sc, seed, twin::from_ms(end_ms), out.events, std::move(hours), std::move(kpis), messages);
+    for (const auto& [id, w] : state_of<actors::dispatcher_state>(dispatcher).orders)  // still open, already late
+      if (w.state != twin::wo_state::resolved && twin::sla_breached(w, twin::from_ms(end_ms))) ++out.report.network.sla_breaches;
 
     for (auto& a : others) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : stations) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
@@ -305,13 +309,8 @@ run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms en
   n.repair_s = summarise(repair_s);
   n.wait_s = summarise(wait_s);
   n.walk_m = summarise(walk_m);
-  // Stock-out and utilisation from the hourly samples (an hour counts when it ends with no ready pack).
   for (std::size_t i = 0; i < stations.size(); ++i) {
-    double out_h = 0;
-    for (const auto& h : hours)
-      if (i < h.ready_packs.size() && h.ready_packs[i] == 0) out_h += 1.0;
-    stations[i].stockout_hours = out_h;
-    n.stockout_station_hours += out_h;
+    n.stockout_station_hours += stations[i].stockout_hours;
     n.energy_wh += stations[i].energy_wh;
     n.slot_utilisation += stations[i].slot_utilisation / static_cast<double>(stations.size());
   }

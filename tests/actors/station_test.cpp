@@ -228,3 +228,23 @@ TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
 
 }  // namespace
 }  // namespace swaptwin::actors::testing
+
+namespace swaptwin::actors::testing {
+namespace {
+
+TEST_F(StationActor, StockOutTimeRunsFromTheLastPackOutToTheNextReady) {
+  start(1, 0, 5000, 1000);
+  const auto t0 = now();
+  ASSERT_EQ(swap("R1", 0.9, 0.2, "s1").reason, "ok");  // the only ready pack leaves: stock-out from t0
+  auto& s = state_of<station_state>(station_actor);
+  EXPECT_EQ(s.stockout_since_ms, t0);
+  // The returned pack (0.2 of 1500 Wh at 1000 W) is ready when the curve says: the stock-out ends then.
+  twin::charge_params p{1500, 1000, 0.8, 0.1};
+  const auto ready_at = t0 + static_cast<std::int64_t>(std::ceil(twin::seconds_to_soc(p, 1000, 0.2, 0.95) * 1000));
+  run_until(ready_at);
+  EXPECT_EQ(s.stockout_since_ms, -1);
+  EXPECT_EQ(s.stockout_ms, ready_at - t0);
+}
+
+}  // namespace
+}  // namespace swaptwin::actors::testing
