@@ -41,7 +41,7 @@ void advance(self_ptr self, std::int64_t now) {
       ready = now >= c.ready_at_ms;
       if (ready) sl.soc = 1.0;
     } else {
-      auto p = charge_params_for(st, sl);
+      const auto& p = c.params;
       double soc = twin::soc_after(p, c.alloc_w, c.soc_at, static_cast<double>(now - c.at_ms) / 1000.0);
       st.energy_wh += (soc - c.soc_at) * p.capacity_wh;
       c.soc_at = soc;
@@ -94,8 +94,7 @@ void publish_stock(self_ptr self) {
 void allocate(station_state& st) {
   std::vector<double> demand;
   for (const auto& [index, c] : st.charging) {
-    const auto& sl = st.st.slots[static_cast<size_t>(index - 1)];
-    demand.push_back(st.cfg.exponential ? st.charger_power_w : twin::accepted_power_w(charge_params_for(st, sl), c.soc_at));
+    demand.push_back(st.cfg.exponential ? st.charger_power_w : twin::accepted_power_w(c.params, c.soc_at));
   }
   auto alloc = st.cfg.exponential ? demand : twin::share_power(st.st.desired.power_cap_w, demand);
   double total = 0;
@@ -120,8 +119,7 @@ void schedule(self_ptr self, std::int64_t now) {
       next = std::min(next, c.ready_at_ms);
       continue;
     }
-    const auto& sl = st.st.slots[static_cast<size_t>(index - 1)];
-    double s = twin::seconds_to_soc(charge_params_for(st, sl), c.alloc_w, c.soc_at, st.cfg.ready_soc);
+    double s = twin::seconds_to_soc(c.params, c.alloc_w, c.soc_at, st.cfg.ready_soc);
     if (std::isfinite(s)) next = std::min(next, c.at_ms + static_cast<std::int64_t>(std::ceil(s * 1000.0)));
   }
   ++st.generation;
@@ -133,6 +131,7 @@ void schedule(self_ptr self, std::int64_t now) {
 // A pack went into `index` at `soc` now: it starts charging.
 void start_charging(station_state& st, int index, double soc, std::int64_t now) {
   slot_charge c;
+  c.params = charge_params_for(st, slot_at(st, index));
   c.soc_at = soc;
   c.at_ms = now;
   if (st.cfg.exponential) {

@@ -50,6 +50,7 @@ struct station_setup {
 
 /// A charging slot: where its pack was at the last event, and the power it was given since.
 struct slot_charge {
+  twin::charge_params params;    ///< of the pack in the slot, fixed while it charges
   double soc_at = 0;
   std::int64_t at_ms = 0;
   double alloc_w = 0;

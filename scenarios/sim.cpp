@@ -59,7 +59,7 @@ void sample_station(const actors::station_state& st, std::int64_t now, int& read
       power += st.charger_power_w;
       continue;
     }
-    auto p = actors::charge_params_for(st, sl);
+    const auto& p = c->second.params;
     double soc = twin::soc_after(p, c->second.alloc_w, c->second.soc_at, static_cast<double>(now - c->second.at_ms) / 1000.0);
     power += std::min(c->second.alloc_w, twin::accepted_power_w(p, soc));
   }
