@@ -155,6 +155,18 @@ json to_json(const adapters::dashboard& d) {
               {"work_orders_open", d.work_orders_open}};
 }
 
+namespace {
+// 12345 -> "12,345": counts for people.
+std::string count(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+}  // namespace
+
 void print_dashboard(std::ostream& os, const adapters::dashboard& d) {
   os << "Dashboard for " << d.day << " (" << d.timezone << ")\n\n";
   os << "Revenue today      ";
@@ -170,14 +182,14 @@ void print_dashboard(std::ostream& os, const adapters::dashboard& d) {
     for (const auto& [kind, minor] : kinds) os << "  " << kind << " " << format_money_human(money{minor, cur});
     os << '\n';
   }
-  os << "Swaps today        " << d.swaps_today << '\n';
-  os << "Riders today       " << d.riders_active_today << " active, " << d.riders_new_today << " new ("
-     << d.riders_total << " in all)\n";
+  os << "Swaps today        " << count(d.swaps_today) << '\n';
+  os << "Riders today       " << count(d.riders_active_today) << " active, " << count(d.riders_new_today) << " new ("
+     << count(d.riders_total) << " in all)\n";
   os << "Plans sold today   ";
   if (d.plans_sold_today.empty()) os << "none";
   first = true;
   for (const auto& [kind, n] : d.plans_sold_today) {
-    os << (first ? "" : ", ") << n << " " << kind;
+    os << (first ? "" : ", ") << count(n) << " " << kind;
     first = false;
   }
   os << '\n';
@@ -189,10 +201,10 @@ void print_dashboard(std::ostream& os, const adapters::dashboard& d) {
     first = false;
   }
   os << '\n';
-  os << "Stations           " << d.stations_online << " online, " << d.stations_offline << " offline\n";
-  os << "Open work orders   " << d.work_orders_open << "\n\n";
+  os << "Stations           " << count(d.stations_online) << " online, " << count(d.stations_offline) << " offline\n";
+  os << "Open work orders   " << count(d.work_orders_open) << "\n\n";
   table t{{"PLAN", "KIND", "ACTIVE RIDERS", "NAME"}};
-  for (const auto& row : d.plan_mix) t.add({row.plan_id, row.kind, std::to_string(row.active), row.name});
+  for (const auto& row : d.plan_mix) t.add({row.plan_id, row.kind, count(row.active), row.name});
   os << "Plan mix\n";
   t.print(os);
 }
