@@ -11,9 +11,46 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t ex
         self->state.stations[sn].handle = handle;
       },
       [=](stock_atom, const stock_update& u) {
-        auto& e = self->state.stations[u.sn];
+        auto& st = self->state;
+        auto& e = st.stations[u.sn];
         e.online = u.online;
         e.ready[u.model_id] = u.ready;
+        if (!u.online || u.ready <= 0) return;
+        auto w = st.waiting_at.find(u.sn);
+        if (w == st.waiting_at.end()) return;
+        // Wake the riders waiting here for this model, as many as there are packs, oldest first.
+        int left = u.ready;
+        auto& ids = w->second;
+        for (auto it = ids.begin(); it != ids.end() && left > 0;) {
+          auto& who = st.waiters[it->first];
+          if (!who.active || who.generation != it->second) {
+            it = ids.erase(it);
+            continue;
+          }
+          if (who.model_id != u.model_id) {
+            ++it;
+            continue;
+          }
+          who.active = false;
+          self->send(who.rider, retry_atom::value, who.search);
+          who.rider = nullptr;
+          st.free_waiters.push_back(it->first);
+          --left;
+          it = ids.erase(it);
+        }
+      },
+      [=](wait_atom, const find_request& q, const caf::actor& rider, std::uint64_t search) {
+        auto& st = self->state;
+        std::size_t id = st.waiters.size();
+        if (!st.free_waiters.empty()) {
+          id = st.free_waiters.back();
+          st.free_waiters.pop_back();
+          auto& w = st.waiters[id];
+          w = waiter{rider, q.model_id, search, true, w.generation + 1};
+        } else {
+          st.waiters.push_back(waiter{rider, q.model_id, search, true, 0});
+        }
+        for (const auto& sn : q.candidates) st.waiting_at[sn].emplace_back(id, st.waiters[id].generation);
       },
       [=](find_atom, const find_request& q) -> int {
         auto& board = self->state.stations;

@@ -10,7 +10,6 @@ namespace swaptwin::actors {
 namespace {
 using self_ptr = caf::stateful_actor<rider_state>*;
 
-constexpr std::int64_t retry_after_ms = 5 * 60 * 1000;        // look at the app again
 constexpr std::int64_t after_giving_up_ms = 60 * 60 * 1000;   // try again an hour later
 constexpr std::int64_t after_account_refusal_ms = 24 * after_giving_up_ms;  // sort out KYC, plan or payment first
 
@@ -96,9 +95,17 @@ void try_next(self_ptr self) {
     return;
   }
   self->request(st.setup.registry, caf::infinite, find_atom::value, q).then([=](int found) {
+    auto& st2 = self->state;
     if (found < 0) {
-      if (out_of_patience(self)) give_up(self, "stock.none_visible");
-      else self->delayed_send(self, std::chrono::milliseconds{retry_after_ms}, retry_atom::value);
+      if (out_of_patience(self)) {
+        give_up(self, "stock.none_visible");
+        return;
+      }
+      // Wait to be told when one of them shows stock, and give up when patience runs out.
+      st2.waiting = true;
+      self->send(st2.setup.registry, wait_atom::value, q, caf::actor_cast<caf::actor>(self), st2.search);
+      const auto left_ms = static_cast<std::int64_t>(st2.setup.patience_s * 1000.0) - (now_ms(self) - st2.search_started_ms);
+      self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(left_ms, 0)}, deadline_atom::value, st2.search);
       return;
     }
     auto idx = index[static_cast<std::size_t>(found)];
@@ -116,12 +123,25 @@ caf::behavior rider(caf::stateful_actor<rider_state>* self, rider_setup setup) {
   return {
       [=](need_atom) {
         auto& st = self->state;
+        ++st.search;
+        st.waiting = false;
         st.setup.soc = std::min(st.setup.soc, st.setup.threshold_soc);
         st.search_started_ms = now_ms(self);
         std::fill(st.tried.begin(), st.tried.end(), false);
         try_next(self);
       },
-      [=](retry_atom) { try_next(self); },
+      [=](retry_atom, std::uint64_t search) {  // stock appeared where this search waits
+        auto& st = self->state;
+        if (search != st.search || !st.waiting) return;
+        st.waiting = false;
+        try_next(self);
+      },
+      [=](deadline_atom, std::uint64_t search) {  // patience ran out while waiting
+        auto& st = self->state;
+        if (search != st.search || !st.waiting) return;
+        st.waiting = false;
+        give_up(self, "stock.none_visible");
+      },
       [=](arrive_atom, std::uint64_t idx) { arrive(self, static_cast<std::size_t>(idx)); },
   };
 }

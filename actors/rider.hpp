@@ -46,6 +46,8 @@ struct rider_setup {
 struct rider_state {
   rider_setup setup;
   std::int64_t search_started_ms = 0;
+  std::uint64_t search = 0;               ///< number of the current search (stale wake-ups are ignored)
+  bool waiting = false;                   ///< waiting at the registry for stock to appear
   int give_ups_in_a_row = 0;              ///< backs off retries: 1 h, 2 h, 4 h ... up to a day
   std::vector<bool> tried;                ///< per nearby station, in this search
   std::int64_t swaps = 0, give_ups = 0, sequence = 0;
