@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "actors/clock.hpp"
+#include "twin/time.hpp"
 
 namespace swaptwin::actors {
 
@@ -24,16 +25,20 @@ void journal(self_ptr self, sim_event e) {
   if (self->state.setup.journal) self->send(self->state.setup.journal, event_atom::value, std::move(e));
 }
 
-// SoC the rider's riding uses per second (km spread evenly over the day).
+// SoC the rider's riding uses per second of their riding hours (the day's km spread over them).
 double drain_per_s(const rider_setup& s) {
-  return s.km_per_day * s.wh_per_km / 86400.0 / std::max(1, s.capacity_wh);
+  const double riding_s = std::max(1, s.ride_end_h - s.ride_start_h) * 3600.0;
+  return s.km_per_day * s.wh_per_km / riding_s / std::max(1, s.capacity_wh);
 }
 
+// The pack reaches the threshold after that much riding, counted in riding hours only.
 void schedule_need(self_ptr self) {
   const auto& s = self->state.setup;
-  double seconds = std::max(0.0, s.soc - s.threshold_soc) / std::max(drain_per_s(s), 1e-12);
-  self->delayed_send(self, std::chrono::milliseconds{static_cast<std::int64_t>(std::ceil(seconds * 1000.0))},
-                     need_atom::value);
+  const double riding = std::max(0.0, s.soc - s.threshold_soc) / std::max(drain_per_s(s), 1e-12);
+  const auto now = now_ms(self);
+  const auto at = twin::to_ms(twin::after_active_time(twin::from_ms(now), riding, s.ride_start_h, s.ride_end_h,
+                                                      s.utc_offset_ms));
+  self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(at - now, 0)}, need_atom::value);
 }
 
 void give_up(self_ptr self, const std::string& why, std::int64_t retry_in_ms = 0) {

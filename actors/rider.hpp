@@ -33,6 +33,8 @@ struct rider_setup {
   double threshold_soc = 0.2;
   double patience_s = 1800;
   double speed_mps = 4.2;                 ///< riding to a station (15 km/h)
+  int ride_start_h = 0, ride_end_h = 24;  ///< local hours they ride (and drain their pack)
+  std::int64_t utc_offset_ms = 0;         ///< local time = UTC + offset
   std::vector<nearby_station> nearby;     ///< nearest first
   caf::actor registry, journal;
   std::string holding_sn;

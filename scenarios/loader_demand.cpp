@@ -126,6 +126,11 @@ void read_population(context& c, int i) {
   if (x.has_kyc_verified_share()) p.kyc_verified_share = x.kyc_verified_share();
   if (x.has_patience_min()) p.patience_min = x.patience_min();
   if (x.has_walk_speed_kmh()) p.walk_speed_kmh = x.walk_speed_kmh();
+  if (x.has_ride_start_h()) p.ride_start_h = x.ride_start_h();
+  if (x.has_ride_end_h()) p.ride_end_h = x.ride_end_h();
+  check(n, "ride_start_h", p.ride_start_h, p.ride_start_h >= 0 && p.ride_start_h <= 23, "an hour", "0..23");
+  check(n, "ride_end_h", p.ride_end_h, p.ride_end_h > p.ride_start_h && p.ride_end_h <= 24, "an hour",
+        "after ride_start_h, at most 24");
   check(n, "wh_per_km", p.wh_per_km, p.wh_per_km > 0, "a consumption", "Wh per km, more than 0");
   check(n, "swap_threshold_soc", p.swap_threshold_soc, p.swap_threshold_soc > 0 && p.swap_threshold_soc < 1,
         "a SoC threshold", "more than 0, less than 1");

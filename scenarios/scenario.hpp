@@ -70,6 +70,8 @@ struct population_spec {
   /// this rate, swap (or leave when refused) and are gone. 0 = riding mode.
   double arrivals_per_hour = 0;
   std::string station_sn;
+  /// Riding mode: riders ride (and drain their pack) only in [ride_start_h, ride_end_h) local time.
+  int ride_start_h = 6, ride_end_h = 22;
 };
 
 /// A field agent.

@@ -6,8 +6,6 @@
 
 #include <caf/all.hpp>
 
-#include <date/tz.h>
-
 #include "actors/agent.hpp"
 #include "actors/arrivals.hpp"
 #include "actors/dispatcher.hpp"
@@ -99,13 +97,7 @@ actors::dispatcher_setup dispatcher_for(const scenario& sc, const caf::actor& jo
   for (const auto& s : sc.stations)
     d.stations.push_back(actors::station_info{s.sn, s.location, s.agent_id, region[s.agent_id], {}});
   d.sla = sc.sla;
-  // Shifts follow the scenario's local time; its UTC offset at the start holds for the run.
-  try {
-    auto info = date::locate_zone(sc.time_zone)->get_info(date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(sc.start.time_since_epoch())});
-    d.utc_offset_ms = std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
-  } catch (const std::exception&) {
-    d.utc_offset_ms = 0;
-  }
+  d.utc_offset_ms = utc_offset_ms(sc);  // shifts follow the scenario's local time
   d.journal = journal;
   return d;
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include <date/tz.h>
+
 #include "twin/billing.hpp"
 
 namespace swaptwin::scenarios {
@@ -13,6 +15,16 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t salt, std::uint64_t 
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+std::int64_t utc_offset_ms(const scenario& sc) {
+  try {
+    auto at = date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(sc.start.time_since_epoch())};
+    return std::chrono::duration_cast<std::chrono::milliseconds>(date::locate_zone(sc.time_zone)->get_info(at).offset)
+        .count();
+  } catch (const std::exception&) {  // the loader checked the zone; this is only a fallback
+    return 0;
+  }
 }
 
 int riders_in(const population_spec& pop) {
@@ -154,6 +166,7 @@ class station_grid {
 std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
   std::vector<rider_plan> out;
   station_grid grid{sc.stations};
+  const auto offset_ms = utc_offset_ms(sc);
   for (std::size_t pi = 0; pi < sc.populations.size(); ++pi) {
     const auto& pop = sc.populations[pi];
     std::mt19937_64 rng{derive_seed(seed, 2, pi)};
@@ -205,6 +218,9 @@ std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
       s.threshold_soc = pop.swap_threshold_soc;
       s.patience_s = pop.patience_min * 60.0;
       s.speed_mps = pop.walk_speed_kmh / 3.6;
+      s.ride_start_h = pop.ride_start_h;
+      s.ride_end_h = pop.ride_end_h;
+      s.utc_offset_ms = offset_ms;
       s.holding_sn = r.holding_sn;
       s.soc = pop.swap_threshold_soc + u(rng) * (1.0 - pop.swap_threshold_soc);  // riders are mid-charge at the start
       s.taken_soc = 1.0;

@@ -25,6 +25,9 @@ struct rider_plan {
   std::vector<std::size_t> nearby; ///< indices into scenario::stations, nearest first
 };
 
+/// The scenario time zone's UTC offset at its start, in ms (held for the whole run).
+std::int64_t utc_offset_ms(const scenario& sc);
+
 /// How many riders a population has: its count, or a pool of 100 walk-ins for a queueing
 /// population that gives none (each arrival takes the next rider of the pool).
 int riders_in(const population_spec& pop);

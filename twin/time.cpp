@@ -1,6 +1,7 @@
 #include "twin/time.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 #include <date/date.h>
@@ -97,6 +98,28 @@ int age_years(civil_day born, civil_day on) {
   int age = static_cast<int>(o.year()) - static_cast<int>(b.year());
   if (date::month_day{o.month(), o.day()} < date::month_day{b.month(), b.day()}) --age;
   return age;
+}
+
+unix_ms after_active_time(unix_ms from, double seconds, int start_h, int end_h, std::int64_t utc_offset_ms) {
+  constexpr std::int64_t day_ms = 86400000, hour_ms = 3600000;
+  std::int64_t t = to_ms(from) + utc_offset_ms;  // local milliseconds
+  std::int64_t left = static_cast<std::int64_t>(std::ceil(seconds * 1000.0));
+  if (start_h <= 0 && end_h >= 24) return from_ms(t - utc_offset_ms + left);
+  if (end_h <= start_h) return from_ms(t - utc_offset_ms + left);  // no usable window: treat as always active
+  const std::int64_t open = start_h * hour_ms, close = end_h * hour_ms;
+  for (;;) {
+    std::int64_t day = t - ((t % day_ms) + day_ms) % day_ms;
+    std::int64_t in_day = t - day;
+    if (in_day < open) in_day = open;
+    if (in_day >= close) {
+      t = day + day_ms + open;
+      continue;
+    }
+    std::int64_t room = close - in_day;
+    if (left <= room) return from_ms(day + in_day + left - utc_offset_ms);
+    left -= room;
+    t = day + day_ms + open;
+  }
 }
 
 }  // namespace swaptwin::twin

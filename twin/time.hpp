@@ -36,4 +36,9 @@ unix_ms add_months(unix_ms t, int n);
 /// Completed years of age on day `on` for someone born on `born`.
 int age_years(civil_day born, civil_day on);
 
+/// The instant at which `seconds` of activity have passed from `from`, counting only the daily
+/// window [start_h, end_h) of local time (local = UTC + `utc_offset_ms`). A window of 0..24 counts
+/// all the time; an instant outside the window waits for the next one to open.
+unix_ms after_active_time(unix_ms from, double seconds, int start_h, int end_h, std::int64_t utc_offset_ms);
+
 }  // namespace swaptwin::twin

@@ -109,3 +109,23 @@ TEST(AgeYears, LeapDayBirthday) {
 }
 
 }  // namespace
+
+namespace {
+using namespace swaptwin::twin;
+
+TEST(AfterActiveTime, CountsOnlyTheDailyWindowInLocalTime) {
+  auto t = [](const char* s) { return parse_instant(s).value(); };
+  const std::int64_t utc8 = 8 * 3600000;
+  // Local 2026-11-23 20:00 (12:00Z); 3 h of riding in a 06:00-22:00 window: 2 h today, 1 h tomorrow
+  // from 06:00 local, so 07:00 local = 2026-11-23T23:00:00Z.
+  EXPECT_EQ(after_active_time(t("2026-11-23T12:00:00Z"), 3 * 3600, 6, 22, utc8), t("2026-11-23T23:00:00Z"));
+  // Inside the window with room to spare.
+  EXPECT_EQ(after_active_time(t("2026-11-23T02:00:00Z"), 1800, 6, 22, utc8), t("2026-11-23T02:30:00Z"));
+  // At night (local 23:00) nothing counts until 06:00.
+  EXPECT_EQ(after_active_time(t("2026-11-23T15:00:00Z"), 60, 6, 22, utc8), t("2026-11-23T22:01:00Z"));
+  // 40 h of riding with 16 h a day: two full days and 8 h on the third.
+  EXPECT_EQ(after_active_time(t("2026-11-22T22:00:00Z"), 40 * 3600, 6, 22, utc8), t("2026-11-25T06:00:00Z"));
+  // The whole day counts with 0..24.
+  EXPECT_EQ(after_active_time(t("2026-11-23T15:00:00Z"), 60, 0, 24, utc8), t("2026-11-23T15:01:00Z"));
+}
+}  // namespace
