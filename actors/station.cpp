@@ -141,20 +141,18 @@ void start_charging(station_state& st, int index, double soc, std::int64_t now) 
   st.charging[index] = c;
 }
 
-swap_result refusal(self_ptr self, const swap_request& req, twin::errc why, const std::string& detail,
-                    std::int64_t now) {
-  auto& st = self->state;
-  swap_result r{st.st.sn, std::string{twin::code_string(why)}, detail, {}, 0, 1, 0, 0, 0, {}};
-  journal(self, sim_event{now, "refused", st.st.sn, req.rider_id, r.reason, 0, 0, detail});
-  return r;
-}
-
+// A refused swap, journalled; `code` is a twin::errc code string (billing answers with those).
 swap_result refusal(self_ptr self, const swap_request& req, const std::string& code, const std::string& detail,
                     std::int64_t now) {
   auto& st = self->state;
   swap_result r{st.st.sn, code, detail, {}, 0, 1, 0, 0, 0, {}};
   journal(self, sim_event{now, "refused", st.st.sn, req.rider_id, code, 0, 0, detail});
   return r;
+}
+
+swap_result refusal(self_ptr self, const swap_request& req, twin::errc why, const std::string& detail,
+                    std::int64_t now) {
+  return refusal(self, req, std::string{twin::code_string(why)}, detail, now);
 }
 
 // A pack aged below the retirement SoH stays in its slot out of service until an agent takes it.

@@ -42,9 +42,10 @@ std::vector<battery_model> store::models() {
 }
 
 std::optional<battery_model> store::model(const std::string& id) {
-  for (auto& m : models())
-    if (m.id == id) return m;
-  return std::nullopt;
+  auto st = db_->prepare("SELECT id, nominal_v, capacity_wh, chemistry FROM battery_models WHERE id = ?");
+  st->bind(1, id);
+  if (!st->step()) return std::nullopt;
+  return battery_model{st->text(0), st->integer(1), st->integer(2), st->text(3)};
 }
 
 status store::set_deposit(const std::string& model_id, const money& amount) {
