@@ -28,7 +28,7 @@ caf::behavior arrivals(caf::stateful_actor<arrivals_state>* self, arrivals_setup
         auto held = st.holding.find(rider);
         if (held == st.holding.end()) held = st.holding.emplace(rider, std::make_pair(rider + "-P0", 1.0)).first;
         swap_request req{rider, st.setup.model_id, held->second.first, st.setup.returned_soc, held->second.second,
-                         rider + ":" + std::to_string(++st.sequence), 1.0, 0.0};
+                         rider + ":" + std::to_string(++st.sequence), 1.0, 0.0, st.packs[rider]};
         if (counted) ++st.arrivals;
         self->request(st.setup.station, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
           auto& s = self->state;
@@ -38,6 +38,7 @@ caf::behavior arrivals(caf::stateful_actor<arrivals_state>* self, arrivals_setup
                        sim_event{now_ms(self), ok ? "served" : "gave_up", r.station_sn, rider, ok ? "" : r.reason, 0, 0, {}});
           if (ok) {
             s.holding[rider] = {r.issued_sn, r.issued_soc};
+            s.packs[rider] = r.issued_pack;
             if (counted) ++s.served;
           } else if (counted) {
             ++s.refused;

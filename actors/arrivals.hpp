@@ -35,6 +35,7 @@ struct arrivals_state {
   std::mt19937_64 rng;
   std::size_t next_rider = 0;
   std::map<std::string, std::pair<std::string, double>> holding;  ///< rider -> (pack SN, SoC when taken)
+  std::map<std::string, caf::actor> packs;                        ///< rider -> that pack's battery actor
   std::int64_t arrivals = 0, served = 0, refused = 0;
   std::map<std::string, std::int64_t> refusals;                  ///< by reason
   std::int64_t sequence = 0;

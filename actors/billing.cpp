@@ -1,6 +1,9 @@
 #include "actors/billing.hpp"
 
+#include <caf/send.hpp>
+
 #include "actors/clock.hpp"
+#include "actors/ledger_entry.hpp"
 #include "twin/authorize.hpp"
 #include "twin/billing.hpp"
 
@@ -23,6 +26,16 @@ void journal_charge(self_ptr self, const twin::posting& p) {
                        p.amount.currency});
 }
 
+// The postings just appended go to the store as one message (anon_send: billing does not wait
+// for durability, and the store's answer must not come back to it as an unexpected message).
+void persist(const billing_state& st, const std::vector<const twin::posting*>& appended) {
+  if (!st.store || appended.empty()) return;
+  std::vector<ledger_entry> entries;
+  entries.reserve(appended.size());
+  for (const auto* p : appended) entries.push_back(to_entry(*p));
+  caf::anon_send(st.store, persist_atom::value, std::move(entries));
+}
+
 authorize_result decide(self_ptr self, const authorize_request& req) {
   auto& st = self->state;
   auto* r = find_ptr(st.riders, req.rider_id);
@@ -37,9 +50,13 @@ authorize_result decide(self_ptr self, const authorize_request& req) {
     if (renewed) {
       *r = renewed->after;
       ++st.renewals;
+      std::vector<const twin::posting*> appended;
       for (auto& posting : renewed->postings) {
-        if (st.ledger.append(posting)) journal_charge(self, posting);
+        if (!st.ledger.append(posting)) continue;
+        journal_charge(self, posting);
+        appended.push_back(&posting);
       }
+      persist(st, appended);
       d = twin::authorize_rider(*r, policy, p, req.model_id, now);
     }
   }
@@ -62,7 +79,10 @@ settle_result settle(billing_state& st, const settle_request& req) {
     return out;
   }
   *r = s->change.after;
-  for (auto& posting : s->change.postings) st.ledger.append(posting);
+  std::vector<const twin::posting*> appended;
+  for (auto& posting : s->change.postings)
+    if (st.ledger.append(posting)) appended.push_back(&posting);
+  persist(st, appended);
   out.reason = "ok";
   out.net_minor = s->net.minor;
   out.tax_minor = s->tax.minor;
@@ -80,6 +100,7 @@ caf::behavior billing(caf::stateful_actor<billing_state>* self, billing_setup se
   for (auto& p : setup.plans) st.plans.emplace(p.id, std::move(p));
   st.journal = std::move(journal);
   st.auto_renew = setup.auto_renew;
+  st.store = std::move(setup.store);
   return {
       [=](authorize_atom, const authorize_request& req) { return decide(self, req); },
       [=](settle_atom, const settle_request& req) {

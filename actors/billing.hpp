@@ -26,6 +26,7 @@ struct billing_setup {
   std::vector<twin::country_policy> countries;
   std::vector<twin::plan> plans;
   bool auto_renew = false;  ///< riders buy their plan again when it has expired or is used up
+  store_api store;          ///< where postings go to be durable; none (the default): they stay in memory only
 };
 
 /// Billing's state (readable by tests under the testing scheduler).
@@ -37,11 +38,13 @@ struct billing_state {
   bool auto_renew = false;
   std::int64_t renewals = 0;
   caf::actor journal;
+  store_api store;  ///< receives every posting appended to `ledger`, when set
   static inline const char* name = "billing";
 };
 
 /// Answers authorize_request with authorize_result and settle_request with settle_result; each
-/// settled swap is journalled as a "charge" event per posting.
+/// settled swap is journalled as a "charge" event per posting. With a store, every posting appended
+/// to the ledger (plan renewals, swap settlements) is also sent to it, fire-and-forget.
 caf::behavior billing(caf::stateful_actor<billing_state>* self, billing_setup setup, caf::actor journal);
 
 }  // namespace swaptwin::actors

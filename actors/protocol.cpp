@@ -18,6 +18,11 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<fault>("swaptwin::fault");
   cfg.add_message_type<alert>("swaptwin::alert");
   cfg.add_message_type<assignment>("swaptwin::assignment");
+  cfg.add_message_type<ledger_entry>("swaptwin::ledger_entry");
+  cfg.add_message_type<std::vector<ledger_entry>>("std::vector<swaptwin::ledger_entry>");
+  cfg.add_message_type<charge_order>("swaptwin::charge_order");
+  cfg.add_message_type<slot_ready>("swaptwin::slot_ready");
+  cfg.add_message_type<pack_report>("swaptwin::pack_report");
 }
 
 }  // namespace swaptwin::actors

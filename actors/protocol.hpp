@@ -7,8 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace caf { class actor_system_config; }
 
@@ -18,7 +21,6 @@ namespace swaptwin::actors {
 using swap_atom = caf::atom_constant<caf::atom("swap")>;          ///< rider -> station: swap me
 using authorize_atom = caf::atom_constant<caf::atom("authorize")>;  ///< station -> billing
 using settle_atom = caf::atom_constant<caf::atom("settle")>;      ///< station -> billing
-using charged_atom = caf::atom_constant<caf::atom("charged")>;    ///< station -> itself: next charging event
 using arrive_atom = caf::atom_constant<caf::atom("arrive")>;      ///< arrivals -> itself: next rider
 using event_atom = caf::atom_constant<caf::atom("event")>;        ///< anyone -> journal
 using sample_atom = caf::atom_constant<caf::atom("sample")>;      ///< driver -> station: report state now
@@ -40,6 +42,12 @@ using done_atom = caf::atom_constant<caf::atom("done")>;          ///< agent -> 
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;    ///< viewer -> feed
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;      ///< viewer -> feed
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;      ///< feed -> subscriber, first message
+using charge_atom = caf::atom_constant<caf::atom("charge")>;      ///< station -> slot: charge this pack
+using power_atom = caf::atom_constant<caf::atom("power")>;        ///< station -> slot: your share of the site cap changed
+using stop_atom = caf::atom_constant<caf::atom("stop")>;          ///< station -> slot: stop charging (pack out, fault)
+using ready_atom = caf::atom_constant<caf::atom("ready")>;        ///< slot -> itself, then -> station: the pack is ready
+using pack_atom = caf::atom_constant<caf::atom("pack")>;          ///< station or slot -> battery: a reading and where it is
+using retire_atom = caf::atom_constant<caf::atom("retire")>;      ///< battery -> station: take me out of service
 
 // ---- swap ----------------------------------------------------------------------------------
 
@@ -54,6 +62,7 @@ struct swap_request {
   std::string key;
   double returned_soh = 1;  ///< as the cabinet reads it from the pack's BMS
   double returned_cycles = 0;
+  caf::actor returned_pack; ///< the returned pack's battery actor (null: the station makes one on first sight)
 };
 
 /// The station's answer. `reason` is a twin::errc code string: "ok" or the refusal.
@@ -68,6 +77,7 @@ struct swap_result {
   std::int64_t net_minor = 0;
   std::int64_t tax_minor = 0;
   std::string currency;
+  caf::actor issued_pack;   ///< the issued pack's battery actor
 };
 
 /// Station -> billing: the rider's side of the swap decision (twin::authorize_rider).
@@ -149,6 +159,42 @@ struct assignment {
   int slot = 0;
 };
 
+// ---- slots and packs ----------------------------------------------------------------------
+
+/// Station -> slot: charge the pack now in the slot from `soc`. The slot's charger follows the
+/// two-phase curve of `capacity_wh` ... `taper_floor` (twin::charge_params) under `alloc_w` and
+/// schedules the one event of the pack turning ready; `order` tells its answers from older ones.
+struct charge_order {
+  std::uint64_t order = 0;
+  std::string pack_sn;
+  caf::actor pack;                 ///< told the energy charged (may be null)
+  double capacity_wh = 0, max_power_w = 0, knee_soc = 0.8, taper_floor = 0.1;
+  double soc = 0;
+  double alloc_w = 0;              ///< the slot's share of the site cap (max_power_w when not capped)
+  double ready_soc = 0.95;
+  std::int64_t ready_at_ms = 0;    ///< when set (exponential charge times), ready at this instant instead
+};
+
+/// Slot -> station: the pack of `order` reached the ready SoC.
+struct slot_ready {
+  int slot = 0;
+  std::uint64_t order = 0;
+  double soc = 0;
+  std::int64_t energy_wh = 0;      ///< charged into the pack by this order
+};
+
+/// A reading of a pack and where it is now: station -> battery when a cabinet takes a pack back
+/// ("docked") or hands it out ("released"), slot -> battery when it stops charging ("charged").
+struct pack_report {
+  std::string kind;
+  std::string station_sn;
+  int slot = 0;
+  std::string rider_id;
+  double soc = 0, soh = 1, cycles = 0;
+  std::int64_t energy_wh = 0;      ///< drawn by the rider (docked) or charged into it (charged)
+  std::int64_t at_ms = 0;
+};
+
 // ---- journal -------------------------------------------------------------------------------
 
 /// One thing that happened, as the journal records it. `kind` names it ("swap", "refused",
@@ -178,12 +224,12 @@ struct station_sample {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swap_request& x) {
   return f(caf::meta::type_name("swap_request"), x.rider_id, x.model_id, x.returned_sn, x.returned_soc, x.taken_soc,
-           x.key, x.returned_soh, x.returned_cycles);
+           x.key, x.returned_soh, x.returned_cycles, x.returned_pack);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swap_result& x) {
   return f(caf::meta::type_name("swap_result"), x.station_sn, x.reason, x.detail, x.issued_sn, x.issued_soc, x.issued_soh, x.issued_cycles,
-           x.net_minor, x.tax_minor, x.currency);
+           x.net_minor, x.tax_minor, x.currency, x.issued_pack);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, authorize_request& x) {
@@ -234,6 +280,59 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, assignment& x) {
   return f(caf::meta::type_name("assignment"), x.work_order, x.station_sn, x.lat, x.lon, x.kind, x.slot);
 }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, charge_order& x) {
+  return f(caf::meta::type_name("charge_order"), x.order, x.pack_sn, x.pack, x.capacity_wh, x.max_power_w, x.knee_soc,
+           x.taper_floor, x.soc, x.alloc_w, x.ready_soc, x.ready_at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, slot_ready& x) {
+  return f(caf::meta::type_name("slot_ready"), x.slot, x.order, x.soc, x.energy_wh);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pack_report& x) {
+  return f(caf::meta::type_name("pack_report"), x.kind, x.station_sn, x.slot, x.rider_id, x.soc, x.soh, x.cycles,
+           x.energy_wh, x.at_ms);
+}
+
+// ---- store ---------------------------------------------------------------------------------
+// The store (adapters/store_actor.hpp) is the only owner of the SQLite connection. It buffers what
+// it is sent and commits it in batches (one transaction per batch: group commit).
+
+using persist_atom = caf::atom_constant<caf::atom("persist")>;    ///< anyone -> store: make these rows durable
+using flush_atom = caf::atom_constant<caf::atom("flush")>;        ///< anyone -> store: commit the buffer now
+using flushdue_atom = caf::atom_constant<caf::atom("flushdue")>;  ///< store -> itself: the batch timer fired
+
+/// One ledger posting as it travels to the store: every field of twin::posting, in plain types.
+struct ledger_entry {
+  std::string key;           ///< idempotency key: a resent entry is written once
+  std::int64_t at_ms = 0;
+  std::string rider_id;
+  std::string kind;          ///< twin::posting_kind as text ("usage_charge", "tax", ...)
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string plan_kind;     ///< twin::plan_kind as text, empty when the posting has none
+  std::string plan_id;
+  std::string station_sn;
+  std::string memo;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
+  return f(caf::meta::type_name("ledger_entry"), x.key, x.at_ms, x.rider_id, x.kind, x.amount_minor, x.currency,
+           x.plan_kind, x.plan_id, x.station_sn, x.memo);
+}
+
+/// The store's interface.
+/// - (persist, entries) -> number of them appended (the others' keys were in the ledger already),
+///   answered only once they are committed; an error (rows kept buffered, retried later) otherwise.
+///   Send it with anon_send for fire-and-forget: with a sender, the answer would come back to it.
+/// - (flush) -> rows appended since the store started, answered after the buffer is committed.
+/// - (flushdue, generation): its own batch timer; a stale generation is ignored.
+using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<ledger_entry>>::with<std::int64_t>,
+                                   caf::replies_to<flush_atom>::with<std::int64_t>,
+                                   caf::reacts_to<flushdue_atom, std::uint64_t>>;
 
 /// Registers every message type above (needed before messages cross a process boundary).
 void register_types(caf::actor_system_config& cfg);

@@ -4,72 +4,103 @@
 
 namespace swaptwin::actors {
 
+namespace {
+using self_ptr = caf::stateful_actor<registry_state>*;
+
+board_entry& entry(registry_state& st, const std::string& sn) {
+  auto [it, added] = st.index.try_emplace(sn, static_cast<std::uint32_t>(st.stations.size()));
+  if (added) st.stations.emplace_back();
+  return st.stations[it->second];
+}
+
+board_entry* find_entry(registry_state& st, const std::string& sn) {
+  auto it = st.index.find(sn);
+  return it == st.index.end() ? nullptr : &st.stations[it->second];
+}
+
+std::uint16_t model_number(registry_state& st, const std::string& id) {
+  for (std::size_t i = 0; i < st.models.size(); ++i)
+    if (st.models[i] == id) return static_cast<std::uint16_t>(i);
+  st.models.push_back(id);
+  return static_cast<std::uint16_t>(st.models.size() - 1);
+}
+
+int& ready_of(board_entry& e, std::uint16_t model) {
+  for (auto& [m, n] : e.ready)
+    if (m == model) return n;
+  return e.ready.emplace_back(model, 0).second;
+}
+
+// Wakes the riders waiting at `e` for `model`, as many as there are packs, oldest first; drops
+// the listings of riders already woken elsewhere (one pass, keeping the order of the rest).
+void wake(self_ptr self, board_entry& e, std::uint16_t model, int ready) {
+  auto& st = self->state;
+  auto& ids = e.waiting;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto& who = st.waiters[ids[i].first];
+    if (!who.active || who.generation != ids[i].second) continue;
+    if (ready > 0 && who.model == model) {
+      who.active = false;
+      self->send(who.rider, retry_atom::value, who.search);
+      who.rider = nullptr;
+      st.free_waiters.push_back(ids[i].first);
+      --ready;
+      continue;
+    }
+    ids[kept++] = ids[i];
+  }
+  ids.resize(kept);
+}
+}  // namespace
+
 caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t expected_stations) {
+  self->state.index.reserve(expected_stations);
   self->state.stations.reserve(expected_stations);
   return {
-      [=](caf::put_atom, const std::string& sn, const caf::actor& handle) {
-        self->state.stations[sn].handle = handle;
-      },
+      [=](caf::put_atom, const std::string& sn, const caf::actor& handle) { entry(self->state, sn).handle = handle; },
       [=](stock_atom, const stock_update& u) {
         auto& st = self->state;
-        auto& e = st.stations[u.sn];
+        auto& e = entry(st, u.sn);
+        const auto model = model_number(st, u.model_id);
         e.online = u.online;
-        e.ready[u.model_id] = u.ready;
-        if (!u.online || u.ready <= 0) return;
-        auto w = st.waiting_at.find(u.sn);
-        if (w == st.waiting_at.end()) return;
-        // Wake the riders waiting here for this model, as many as there are packs, oldest first.
-        int left = u.ready;
-        auto& ids = w->second;
-        for (auto it = ids.begin(); it != ids.end() && left > 0;) {
-          auto& who = st.waiters[it->first];
-          if (!who.active || who.generation != it->second) {
-            it = ids.erase(it);
-            continue;
-          }
-          if (who.model_id != u.model_id) {
-            ++it;
-            continue;
-          }
-          who.active = false;
-          self->send(who.rider, retry_atom::value, who.search);
-          who.rider = nullptr;
-          st.free_waiters.push_back(it->first);
-          --left;
-          it = ids.erase(it);
-        }
+        ready_of(e, model) = u.ready;
+        if (!u.online || u.ready <= 0 || e.waiting.empty()) return;
+        wake(self, e, model, u.ready);
       },
       [=](wait_atom, const find_request& q, const caf::actor& rider, std::uint64_t search) {
         auto& st = self->state;
-        std::size_t id = st.waiters.size();
+        const auto model = model_number(st, q.model_id);
+        auto id = static_cast<std::uint32_t>(st.waiters.size());
         if (!st.free_waiters.empty()) {
           id = st.free_waiters.back();
           st.free_waiters.pop_back();
           auto& w = st.waiters[id];
-          w = waiter{rider, q.model_id, search, true, w.generation + 1};
+          w = waiter{rider, model, search, true, w.generation + 1};
         } else {
-          st.waiters.push_back(waiter{rider, q.model_id, search, true, 0});
+          st.waiters.push_back(waiter{rider, model, search, true, 0});
         }
-        for (const auto& sn : q.candidates) st.waiting_at[sn].emplace_back(id, st.waiters[id].generation);
+        for (const auto& sn : q.candidates) entry(st, sn).waiting.emplace_back(id, st.waiters[id].generation);
       },
       [=](find_atom, const find_request& q) -> int {
-        auto& board = self->state.stations;
+        auto& st = self->state;
+        const auto model = model_number(st, q.model_id);
         for (size_t i = 0; i < q.candidates.size(); ++i) {
-          auto it = board.find(q.candidates[i]);
-          if (it == board.end() || !it->second.online) continue;
-          auto r = it->second.ready.find(q.model_id);
-          if (r != it->second.ready.end() && r->second > 0) {
+          auto* e = find_entry(st, q.candidates[i]);
+          if (!e || !e->online) continue;
+          int& ready = ready_of(*e, model);
+          if (ready > 0) {
             // The app counts the rider it sends there, so the next rider sees one pack fewer until the
             // station reports again (without this, everyone near one ready pack rides to it).
-            --r->second;
+            --ready;
             return static_cast<int>(i);
           }
         }
         return -1;
       },
       [=](caf::get_atom, const std::string& sn) -> caf::actor {
-        auto it = self->state.stations.find(sn);
-        return it == self->state.stations.end() ? caf::actor{} : it->second.handle;
+        auto* e = find_entry(self->state, sn);
+        return e ? e->handle : caf::actor{};
       },
   };
 }

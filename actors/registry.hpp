@@ -2,9 +2,11 @@
 /// The registry: station SNs to handles, and the live stock board riders see in their app
 /// (ready packs per model, online or not), fed by the stations.
 
-#include <map>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
@@ -15,28 +17,32 @@
 
 namespace swaptwin::actors {
 
-/// One station on the board.
+/// One station on the board. Models are the registry's small integers (registry_state::models).
 struct board_entry {
   caf::actor handle;
   bool online = true;
-  std::map<std::string, int> ready;  ///< by model
+  std::vector<std::pair<std::uint16_t, int>> ready;  ///< (model, ready packs), few entries
+  /// Waiters listed here, oldest first: (waiter id, its generation when listed).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> waiting;
 };
 
-/// A rider waiting for a ready pack of `model_id` at any of some stations.
+/// A rider waiting for a ready pack of a model at any of some stations.
 struct waiter {
   caf::actor rider;
-  std::string model_id;
+  std::uint16_t model = 0;
   std::uint64_t search = 0;  ///< the rider's search it belongs to
   bool active = true;        ///< false once notified (it is listed at each of its stations)
   std::uint32_t generation = 0;  ///< bumped when the entry is reused, so old listings are skipped
 };
 
-/// The registry's state.
+/// The registry's state. SNs and model ids are interned once, to small integers, so a stock
+/// update or a find costs one hash of each SN and no string-keyed tree walks.
 struct registry_state {
-  std::unordered_map<std::string, board_entry> stations;
+  std::unordered_map<std::string, std::uint32_t> index;  ///< SN -> position in `stations`
+  std::vector<board_entry> stations;
+  std::vector<std::string> models;                       ///< model id by number (a handful)
   std::vector<waiter> waiters;  ///< by waiter id; notified entries are reused
-  std::vector<std::size_t> free_waiters;
-  std::unordered_map<std::string, std::vector<std::pair<std::size_t, std::uint32_t>>> waiting_at;  ///< SN -> (id, generation)
+  std::vector<std::uint32_t> free_waiters;
   static inline const char* name = "registry";
 };
 

@@ -21,23 +21,30 @@ bool about_the_account(const std::string& code) {
   return false;
 }
 
+const rider_population& pop(self_ptr self) { return *self->state.setup.population; }
+
+const station_ref& station_at(self_ptr self, std::size_t idx) {
+  return (*pop(self).stations)[self->state.setup.nearby[idx].station];
+}
+
 void journal(self_ptr self, sim_event e) {
-  if (self->state.setup.journal) self->send(self->state.setup.journal, event_atom::value, std::move(e));
+  if (pop(self).journal) self->send(pop(self).journal, event_atom::value, std::move(e));
 }
 
 // SoC the rider's riding uses per second of their riding hours (the day's km spread over them).
-double drain_per_s(const rider_setup& s) {
-  const double riding_s = std::max(1, s.ride_end_h - s.ride_start_h) * 3600.0;
-  return s.km_per_day * s.wh_per_km / riding_s / std::max(1, s.capacity_wh);
+double drain_per_s(const rider_setup& s, const rider_population& p) {
+  const double riding_s = std::max(1, p.ride_end_h - p.ride_start_h) * 3600.0;
+  return s.km_per_day * p.wh_per_km / riding_s / std::max(1, p.capacity_wh);
 }
 
 // The pack reaches the threshold after that much riding, counted in riding hours only.
 void schedule_need(self_ptr self) {
   const auto& s = self->state.setup;
-  const double riding = std::max(0.0, s.soc - s.threshold_soc) / std::max(drain_per_s(s), 1e-12);
+  const auto& p = pop(self);
+  const double riding = std::max(0.0, s.soc - p.threshold_soc) / std::max(drain_per_s(s, p), 1e-12);
   const auto now = now_ms(self);
-  const auto at = twin::to_ms(twin::after_active_time(twin::from_ms(now), riding, s.ride_start_h, s.ride_end_h,
-                                                      s.utc_offset_ms));
+  const auto at = twin::to_ms(twin::after_active_time(twin::from_ms(now), riding, p.ride_start_h, p.ride_end_h,
+                                                      p.utc_offset_ms));
   self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(at - now, 0)}, need_atom::value);
 }
 
@@ -52,7 +59,7 @@ void give_up(self_ptr self, const std::string& why, std::int64_t retry_in_ms = 0
 }
 
 bool out_of_patience(self_ptr self) {
-  return static_cast<double>(now_ms(self) - self->state.search_started_ms) >= self->state.setup.patience_s * 1000.0;
+  return static_cast<double>(now_ms(self) - self->state.search_started_ms) >= pop(self).patience_s * 1000.0;
 }
 
 void try_next(self_ptr self);
@@ -60,11 +67,11 @@ void try_next(self_ptr self);
 void arrive(self_ptr self, std::size_t idx) {
   auto& st = self->state;
   auto& s = st.setup;
-  const auto& target = s.nearby[idx];
-  s.soc = std::max(0.0, s.soc - target.distance_m / 1000.0 * s.wh_per_km / std::max(1, s.capacity_wh));
-  swap_request req{s.id,     s.model_id,   s.holding_sn, s.soc, s.taken_soc, s.id + ":" + std::to_string(++st.sequence),
-                   s.holding_soh, s.holding_cycles};
-  self->request(target.handle, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
+  const auto& p = pop(self);
+  s.soc = std::max(0.0, s.soc - s.nearby[idx].distance_m / 1000.0 * p.wh_per_km / std::max(1, p.capacity_wh));
+  swap_request req{s.id,     p.model_id,   s.holding_sn, s.soc, s.taken_soc, s.id + ":" + std::to_string(++st.sequence),
+                   s.holding_soh, s.holding_cycles, s.holding_pack};
+  self->request(station_at(self, idx).handle, caf::infinite, swap_atom::value, req).then([=](swap_result& r) {
     auto& st2 = self->state;
     if (r.reason == "ok") {
       ++st2.swaps;
@@ -76,10 +83,11 @@ void arrive(self_ptr self, std::size_t idx) {
       s2.soc = s2.taken_soc = r.issued_soc;
       s2.holding_soh = r.issued_soh;
       s2.holding_cycles = r.issued_cycles;
+      s2.holding_pack = r.issued_pack;
       schedule_need(self);
       return;
     }
-    st2.tried[idx] = true;
+    st2.tried |= std::uint32_t{1} << idx;
     if (about_the_account(r.reason)) give_up(self, r.reason, after_account_refusal_ms);
     else if (out_of_patience(self)) give_up(self, r.reason);
     else try_next(self);
@@ -88,18 +96,18 @@ void arrive(self_ptr self, std::size_t idx) {
 
 void try_next(self_ptr self) {
   auto& st = self->state;
-  find_request q{st.setup.model_id, {}};
+  find_request q{pop(self).model_id, {}};
   std::vector<std::size_t> index;
   for (std::size_t i = 0; i < st.setup.nearby.size(); ++i)
-    if (!st.tried[i]) {
-      q.candidates.push_back(st.setup.nearby[i].sn);
+    if (!(st.tried & (std::uint32_t{1} << i))) {
+      q.candidates.push_back(station_at(self, i).sn);
       index.push_back(i);
     }
   if (q.candidates.empty()) {
     give_up(self, "stock.none_nearby");
     return;
   }
-  self->request(st.setup.registry, caf::infinite, find_atom::value, q).then([=](int found) {
+  self->request(pop(self).registry, caf::infinite, find_atom::value, q).then([=](int found) {
     auto& st2 = self->state;
     if (found < 0) {
       if (out_of_patience(self)) {
@@ -108,13 +116,13 @@ void try_next(self_ptr self) {
       }
       // Wait to be told when one of them shows stock, and give up when patience runs out.
       st2.waiting = true;
-      self->send(st2.setup.registry, wait_atom::value, q, caf::actor_cast<caf::actor>(self), st2.search);
-      const auto left_ms = static_cast<std::int64_t>(st2.setup.patience_s * 1000.0) - (now_ms(self) - st2.search_started_ms);
+      self->send(pop(self).registry, wait_atom::value, q, caf::actor_cast<caf::actor>(self), st2.search);
+      const auto left_ms = static_cast<std::int64_t>(pop(self).patience_s * 1000.0) - (now_ms(self) - st2.search_started_ms);
       self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(left_ms, 0)}, deadline_atom::value, st2.search);
       return;
     }
     auto idx = index[static_cast<std::size_t>(found)];
-    double seconds = self->state.setup.nearby[idx].distance_m / std::max(self->state.setup.speed_mps, 0.1);
+    double seconds = self->state.setup.nearby[idx].distance_m / std::max(pop(self).speed_mps, 0.1);
     self->delayed_send(self, std::chrono::milliseconds{static_cast<std::int64_t>(std::ceil(seconds * 1000.0))},
                        arrive_atom::value, static_cast<std::uint64_t>(idx));
   });
@@ -123,16 +131,16 @@ void try_next(self_ptr self) {
 
 caf::behavior rider(caf::stateful_actor<rider_state>* self, rider_setup setup) {
   self->state.setup = std::move(setup);
-  self->state.tried.assign(self->state.setup.nearby.size(), false);
+  if (self->state.setup.nearby.size() > 32) self->state.setup.nearby.resize(32);  // `tried` has 32 bits
   schedule_need(self);
   return {
       [=](need_atom) {
         auto& st = self->state;
         ++st.search;
         st.waiting = false;
-        st.setup.soc = std::min(st.setup.soc, st.setup.threshold_soc);
+        st.setup.soc = std::min(st.setup.soc, pop(self).threshold_soc);
         st.search_started_ms = now_ms(self);
-        std::fill(st.tried.begin(), st.tried.end(), false);
+        st.tried = 0;
         try_next(self);
       },
       [=](retry_atom, std::uint64_t search) {  // stock appeared where this search waits

@@ -4,6 +4,7 @@
 /// refusal sends them to the next station; after their patience they give up for a while.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,32 +17,45 @@
 
 namespace swaptwin::actors {
 
-/// A station near the rider's home and how far it is.
-struct nearby_station {
+/// A station riders may ride to (an entry of the table all riders of a run share).
+struct station_ref {
   std::string sn;
   caf::actor handle;
-  double distance_m = 0;
 };
 
-/// Who the rider is and how they ride.
-struct rider_setup {
-  std::string id;
+/// What every rider of a population has in common: one copy that all of them point at, so a
+/// rider actor holds only what is its own (a metro run has 150,000 of them).
+struct rider_population {
   std::string model_id;
   int capacity_wh = 1500;
-  double km_per_day = 60;
   int wh_per_km = 25;
   double threshold_soc = 0.2;
   double patience_s = 1800;
   double speed_mps = 4.2;                 ///< riding to a station (15 km/h)
   int ride_start_h = 0, ride_end_h = 24;  ///< local hours they ride (and drain their pack)
   std::int64_t utc_offset_ms = 0;         ///< local time = UTC + offset
-  std::vector<nearby_station> nearby;     ///< nearest first
+  std::shared_ptr<const std::vector<station_ref>> stations;  ///< what nearby_station::station indexes
   caf::actor registry, journal;
+};
+
+/// A station near the rider: its index in the population's station table and how far it is.
+struct nearby_station {
+  std::uint32_t station = 0;
+  double distance_m = 0;
+};
+
+/// Who the rider is and what they hold; how they ride is their population's.
+struct rider_setup {
+  std::shared_ptr<const rider_population> population;  ///< required
+  std::string id;
+  double km_per_day = 60;
+  std::vector<nearby_station> nearby;     ///< nearest first, at most 32
   std::string holding_sn;
   double soc = 1.0;                       ///< of the pack they hold now
   double taken_soc = 1.0;                 ///< of that pack when they took it
   double holding_soh = 1.0;               ///< of that pack, as the last cabinet read it
   double holding_cycles = 0;
+  caf::actor holding_pack;                ///< its battery actor (null until a station has seen it)
 };
 
 /// The rider's state.
@@ -51,7 +65,7 @@ struct rider_state {
   std::uint64_t search = 0;               ///< number of the current search (stale wake-ups are ignored)
   bool waiting = false;                   ///< waiting at the registry for stock to appear
   int give_ups_in_a_row = 0;              ///< backs off retries: 1 h, 2 h, 4 h ... up to a day
-  std::vector<bool> tried;                ///< per nearby station, in this search
+  std::uint32_t tried = 0;                ///< bit i: nearby station i refused in this search
   std::int64_t swaps = 0, give_ups = 0, sequence = 0;
   static inline const char* name = "rider";
 };

@@ -6,7 +6,9 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include "actors/battery.hpp"
 #include "actors/clock.hpp"
+#include "actors/slot.hpp"
 #include "twin/authorize.hpp"
 #include "twin/swap.hpp"
 
@@ -30,34 +32,18 @@ void journal(self_ptr self, sim_event e) {
   if (self->state.journal) self->send(self->state.journal, event_atom::value, std::move(e));
 }
 
-// Brings every charging slot to `now`: SoC along the curve under its allocation; ready ones stop.
-void advance(self_ptr self, std::int64_t now) {
-  auto& st = self->state;
-  for (auto it = st.charging.begin(); it != st.charging.end();) {
-    auto& sl = slot_at(st, it->first);
-    auto& c = it->second;
-    bool ready = false;
-    if (st.cfg.exponential) {
-      ready = now >= c.ready_at_ms;
-      if (ready) sl.soc = 1.0;
-    } else {
-      const auto& p = c.params;
-      double soc = twin::soc_after(p, c.alloc_w, c.soc_at, static_cast<double>(now - c.at_ms) / 1000.0);
-      st.energy_wh += (soc - c.soc_at) * p.capacity_wh;
-      c.soc_at = soc;
-      c.at_ms = now;
-      sl.soc = soc;
-      ready = soc >= st.cfg.ready_soc - 1e-9;
-    }
-    if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = sl.soc;
-    if (!ready) {
-      ++it;
-      continue;
-    }
-    sl.state = twin::slot_state::ready;
-    sl.charge_power_w = 0;
-    journal(self, sim_event{now, "ready", st.st.sn, {}, sl.battery_sn, sl.index, 0, sl.model_id});
-    it = st.charging.erase(it);
+// Brings the station's view of every charging slot to `now`: SoC along the curve under its share
+// (the slot actors follow the same curve; they say when a pack is ready).
+void advance(station_state& st, std::int64_t now) {
+  if (st.cfg.exponential) return;
+  for (auto& [index, c] : st.charging) {
+    auto& sl = slot_at(st, index);
+    double soc = twin::soc_after(c.params, c.alloc_w, c.soc_at, static_cast<double>(now - c.at_ms) / 1000.0);
+    st.energy_wh += (soc - c.soc_at) * c.params.capacity_wh;
+    c.soc_at = soc;
+    c.at_ms = now;
+    sl.soc = soc;
+    if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = soc;
   }
 }
 
@@ -90,7 +76,9 @@ void publish_stock(self_ptr self) {
   }
 }
 
-// Shares the site cap among the charging slots (what each accepts now) and records the load.
+// Shares the site cap among the charging slots (what each accepts now) and records the load. A
+// slot the cap does not hold back gets its charger's full power: its curve then depends on nothing
+// else, so a change elsewhere on the site does not re-plan it.
 void allocate(station_state& st) {
   std::vector<double> demand;
   for (const auto& [index, c] : st.charging) {
@@ -100,7 +88,7 @@ void allocate(station_state& st) {
   double total = 0;
   size_t i = 0;
   for (auto& [index, c] : st.charging) {
-    c.alloc_w = alloc[i];
+    c.alloc_w = alloc[i] >= demand[i] - 1e-9 ? std::max(alloc[i], c.params.max_power_w) : alloc[i];
     double draw = std::min(alloc[i], demand[i]);
     st.st.slots[static_cast<size_t>(index - 1)].charge_power_w = static_cast<int>(std::lround(draw));
     total += draw;
@@ -110,30 +98,39 @@ void allocate(station_state& st) {
   st.peak_power_w = std::max(st.peak_power_w, static_cast<int>(std::lround(total)));
 }
 
-// Schedules the one next charging event (a pack turning ready); stale ones are ignored by generation.
-void schedule(self_ptr self, std::int64_t now) {
+// Tells each slot actor its new order or its changed share (after allocate()).
+void dispatch(self_ptr self) {
   auto& st = self->state;
-  std::int64_t next = std::numeric_limits<std::int64_t>::max();
-  for (const auto& [index, c] : st.charging) {
-    if (st.cfg.exponential) {
-      next = std::min(next, c.ready_at_ms);
-      continue;
+  for (auto& [index, c] : st.charging) {
+    if (c.sent_w == c.alloc_w) continue;
+    const auto& slot = st.slot_actors[static_cast<size_t>(index - 1)];
+    if (c.sent_w < 0) {
+      const auto& sl = slot_at(st, index);
+      auto pack = st.pack_actors.find(sl.battery_sn);
+      self->send(slot, charge_atom::value,
+                 charge_order{c.order, sl.battery_sn, pack == st.pack_actors.end() ? caf::actor{} : pack->second,
+                              c.params.capacity_wh, c.params.max_power_w, c.params.knee_soc, c.params.taper_floor,
+                              c.soc_at, c.alloc_w, st.cfg.ready_soc, c.ready_at_ms});
+    } else {
+      self->send(slot, power_atom::value, c.order, c.alloc_w);
     }
-    double s = twin::seconds_to_soc(c.params, c.alloc_w, c.soc_at, st.cfg.ready_soc);
-    if (std::isfinite(s)) next = std::min(next, c.at_ms + static_cast<std::int64_t>(std::ceil(s * 1000.0)));
+    c.sent_w = c.alloc_w;
   }
-  ++st.generation;
-  if (next == std::numeric_limits<std::int64_t>::max()) return;
-  self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(next - now, 0)}, charged_atom::value,
-                     st.generation);
 }
 
-// A pack went into `index` at `soc` now: it starts charging.
+// Shares the cap again after a change of the site's load and tells the slots.
+void rebalance(self_ptr self) {
+  allocate(self->state);
+  dispatch(self);
+}
+
+// A pack went into `index` at `soc` now: it starts charging (its order goes out with dispatch()).
 void start_charging(station_state& st, int index, double soc, std::int64_t now) {
   slot_charge c;
   c.params = charge_params_for(st, slot_at(st, index));
   c.soc_at = soc;
   c.at_ms = now;
+  c.order = ++st.orders;
   if (st.cfg.exponential) {
     std::exponential_distribution<double> d{1.0 / st.cfg.exp_mean_s};
     c.ready_at_ms = now + static_cast<std::int64_t>(std::ceil(d(st.rng) * 1000.0));
@@ -141,11 +138,34 @@ void start_charging(station_state& st, int index, double soc, std::int64_t now) 
   st.charging[index] = c;
 }
 
+// The slot stops charging (fault, retired pack): its order is withdrawn.
+void stop_charging(self_ptr self, int index) {
+  auto& st = self->state;
+  auto it = st.charging.find(index);
+  if (it == st.charging.end()) return;
+  if (it->second.sent_w >= 0) self->send(st.slot_actors[static_cast<size_t>(index - 1)], stop_atom::value, it->second.order);
+  st.charging.erase(it);
+  slot_at(st, index).charge_power_w = 0;
+}
+
+// The pack's battery actor, made on first sight of a pack the twin does not know yet.
+caf::actor pack_actor(self_ptr self, const twin::battery& b, const caf::actor& known) {
+  if (known) return known;
+  return self->spawn(battery, battery_setup{b, self->state.retire_below_soh});
+}
+
+void report_pack(self_ptr self, const caf::actor& pack, const char* kind, const twin::battery& b, int slot,
+                 const std::string& rider, std::int64_t energy_wh, std::int64_t now) {
+  if (pack)
+    self->send(pack, pack_atom::value,
+               pack_report{kind, self->state.st.sn, slot, rider, b.soc, b.soh, b.cycles, energy_wh, now});
+}
+
 // A refused swap, journalled; `code` is a twin::errc code string (billing answers with those).
 swap_result refusal(self_ptr self, const swap_request& req, const std::string& code, const std::string& detail,
                     std::int64_t now) {
   auto& st = self->state;
-  swap_result r{st.st.sn, code, detail, {}, 0, 1, 0, 0, 0, {}};
+  swap_result r{st.st.sn, code, detail, {}, 0, 1, 0, 0, 0, {}, {}};
   journal(self, sim_event{now, "refused", st.st.sn, req.rider_id, code, 0, 0, detail});
   return r;
 }
@@ -155,21 +175,46 @@ swap_result refusal(self_ptr self, const swap_request& req, twin::errc why, cons
   return refusal(self, req, std::string{twin::code_string(why)}, detail, now);
 }
 
-// A pack aged below the retirement SoH stays in its slot out of service until an agent takes it.
-void retire(self_ptr self, int slot, std::int64_t now) {
+// Its battery actor says the pack is worn out: it stays in its slot out of service until an agent
+// takes it away.
+void retire(self_ptr self, const std::string& sn) {
   auto& st = self->state;
-  auto& sl = slot_at(st, slot);
-  st.faulted[slot] = twin::slot_state::empty;  // what the slot is once the pack is gone
-  sl.state = twin::slot_state::fault;
-  journal(self, sim_event{now, "retired", st.st.sn, {}, sl.battery_sn, slot, 0, {}});
-  if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "pack_retired", slot, now});
+  const auto now = now_ms(self);
+  auto sl = std::find_if(st.st.slots.begin(), st.st.slots.end(), [&](const twin::slot& x) { return x.battery_sn == sn; });
+  if (sl == st.st.slots.end() || st.faulted.count(sl->index)) return;
+  advance(st, now);
+  stop_charging(self, sl->index);
+  st.faulted[sl->index] = twin::slot_state::empty;  // what the slot is once the pack is gone
+  sl->state = twin::slot_state::fault;
+  journal(self, sim_event{now, "retired", st.st.sn, {}, sn, sl->index, 0, {}});
+  if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "pack_retired", sl->index, now});
+  rebalance(self);
+  publish_stock(self);
+}
+
+// A slot says its pack reached the ready SoC.
+void on_ready(self_ptr self, const slot_ready& r) {
+  auto& st = self->state;
+  auto it = st.charging.find(r.slot);
+  if (it == st.charging.end() || it->second.order != r.order) return;  // stopped or re-ordered since
+  const auto now = now_ms(self);
+  advance(st, now);
+  st.charging.erase(it);
+  auto& sl = slot_at(st, r.slot);
+  sl.soc = r.soc;
+  if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = r.soc;
+  sl.state = twin::slot_state::ready;
+  sl.charge_power_w = 0;
+  journal(self, sim_event{now, "ready", st.st.sn, {}, sl.battery_sn, sl.index, 0, sl.model_id});
+  rebalance(self);
+  publish_stock(self);
 }
 
 // After billing said yes: re-check the station as it is now, move the packs, restart charging.
 // Returns the settle request to send, or a refusal.
 caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_request& req, std::int64_t now) {
   auto& st = self->state;
-  advance(self, now);
+  advance(st, now);
   const bool returning = !req.returned_sn.empty();
   if (auto d = twin::authorize_station(st.st, returning, req.model_id); !d.allowed())
     return refusal(self, req, d.reason, d.detail, now);
@@ -181,27 +226,51 @@ caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_r
   issued.sn = out_sn;
   issued.model_id = req.model_id;
   st.packs.erase(out_sn);
+  caf::actor issued_actor;
+  if (auto a = st.pack_actors.find(out_sn); a != st.pack_actors.end()) {
+    issued_actor = std::move(a->second);
+    st.pack_actors.erase(a);
+  }
   twin::battery returned;
   returned.sn = req.returned_sn;
   returned.model_id = req.model_id;
   returned.soc = req.taken_soc;
   returned.soh = req.returned_soh;
   returned.cycles = req.returned_cycles;
+  // A pack new to the twin gets its battery actor as it was before this docking.
+  auto returned_actor = returning ? pack_actor(self, returned, req.returned_pack) : caf::actor{};
   const int capacity = st.capacity_wh.count(req.model_id) ? st.capacity_wh.at(req.model_id) : 0;
   const auto drawn = returning ? twin::energy_drawn_wh(capacity, returned.soh, req.taken_soc, req.returned_soc) : 0;
   twin::apply_swap(st.st, *slots, returning ? &returned : nullptr, req.returned_soc, capacity, issued, req.rider_id,
                    st.soh_loss_per_cycle);
   st.last_issued = issued;
+  st.last_issued_actor = issued_actor;
+  report_pack(self, issued_actor, "released", issued, 0, req.rider_id, 0, now);
   if (returning) {
     st.packs[returned.sn] = returned;
-    if (st.retire_below_soh > 0 && twin::retire_due(returned, st.retire_below_soh)) retire(self, slots->slot_in, now);
-    else start_charging(st, slots->slot_in, req.returned_soc, now);
+    st.pack_actors[returned.sn] = returned_actor;
+    start_charging(st, slots->slot_in, req.returned_soc, now);
+    rebalance(self);  // the slot's order goes out before the pack's reading, so a retirement finds it charging
+    report_pack(self, returned_actor, "docked", st.packs[returned.sn], slots->slot_in, req.rider_id, drawn, now);
+  } else {
+    rebalance(self);
   }
-  allocate(st);
-  schedule(self, now);
   publish_stock(self);
   journal(self, sim_event{now, "swap", st.st.sn, req.rider_id, req.model_id, slots->slot_out, drawn, issued.sn});
   return settle_request{req.rider_id, st.st.sn, req.model_id, req.returned_sn, drawn, issued.sn, now, req.key};
+}
+
+// Keeps the answer for a resent request, and forgets answers older than the window (a station
+// would otherwise hold one per rider it ever served).
+void remember(station_state& st, const std::string& rider, const std::string& key, const swap_result& r,
+              std::int64_t now) {
+  st.answered[rider] = answered_swap{key, r, now};
+  st.answered_order.emplace_back(now, rider);
+  while (!st.answered_order.empty() && st.answered_order.front().first < now - answer_window_ms) {
+    auto it = st.answered.find(st.answered_order.front().second);
+    if (it != st.answered.end() && it->second.at_ms == st.answered_order.front().first) st.answered.erase(it);
+    st.answered_order.pop_front();
+  }
 }
 
 // ---- liveness ------------------------------------------------------------------------------
@@ -258,14 +327,12 @@ void on_fault(self_ptr self, const fault& f) {
     return;
   }
   if (f.slot < 1 || f.slot > static_cast<int>(st.st.slots.size()) || st.faulted.count(f.slot)) return;
-  advance(self, now);
+  advance(st, now);
   auto& sl = slot_at(st, f.slot);
   st.faulted[f.slot] = sl.state;
   sl.state = twin::slot_state::fault;
-  sl.charge_power_w = 0;
-  st.charging.erase(f.slot);
-  allocate(st);
-  schedule(self, now);
+  stop_charging(self, f.slot);
+  rebalance(self);
   publish_stock(self);
   journal(self, sim_event{now, "fault", st.st.sn, {}, f.kind, f.slot, 0, {}});
   // The cabinet reports the alarm when its link is up; otherwise the offline alert covers it.
@@ -290,9 +357,13 @@ void on_repair(self_ptr self, const std::string& kind, int slot) {
   auto it = st.faulted.find(slot);
   if (it == st.faulted.end()) return;
   st.faulted.erase(it);
-  advance(self, now);
+  advance(st, now);
   auto& sl = slot_at(st, slot);
   if (kind == "pack_retired") {  // the agent takes the worn pack away
+    if (auto a = st.pack_actors.find(sl.battery_sn); a != st.pack_actors.end()) {
+      report_pack(self, a->second, "removed", st.packs[sl.battery_sn], slot, {}, 0, now);
+      st.pack_actors.erase(a);
+    }
     st.packs.erase(sl.battery_sn);
     sl = twin::slot{sl.index, twin::slot_state::empty, false, {}, {}, 0.0, 0};
   }
@@ -302,8 +373,7 @@ void on_repair(self_ptr self, const std::string& kind, int slot) {
     sl.state = twin::slot_state::charging;
     start_charging(st, slot, sl.soc, now);
   }
-  allocate(st);
-  schedule(self, now);
+  rebalance(self);
   publish_stock(self);
   journal(self, sim_event{now, "repaired", st.st.sn, {}, kind, slot, 0, {}});
 }
@@ -327,6 +397,9 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   st.timeout_ms = setup.heartbeat_ms * setup.offline_after_beats;
   st.soh_loss_per_cycle = setup.soh_loss_per_cycle;
   st.retire_below_soh = setup.retire_below_soh;
+  for (const auto& sl : st.st.slots)
+    st.slot_actors.push_back(self->spawn(slot, slot_setup{sl.index, st.st.sn, caf::actor_cast<caf::actor>(self)}));
+  for (const auto& [sn, b] : st.packs) st.pack_actors.emplace(sn, self->spawn(battery, battery_setup{b, st.retire_below_soh}));
   // Packs below the ready SoC at the start are charging.
   const auto start = now_ms(self);
   for (auto& sl : st.st.slots) {
@@ -337,8 +410,7 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
       start_charging(st, sl.index, sl.soc, start);
     }
   }
-  allocate(st);
-  schedule(self, start);
+  rebalance(self);
   publish_stock(self);
   st.last_seen_ms = start;
   st.published_online = st.st.link.online;
@@ -357,20 +429,14 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
       [=](fault_atom, const fault& f) { on_fault(self, f); },
       [=](link_atom) { link_restored(self); },
       [=](repair_atom, const std::string& kind, int slot) { on_repair(self, kind, slot); },
-      [=](charged_atom, std::uint64_t generation) {
-        if (generation != self->state.generation) return;  // superseded by a later load change
-        auto now = now_ms(self);
-        advance(self, now);
-        allocate(self->state);
-        schedule(self, now);
-        publish_stock(self);
-      },
+      [=](ready_atom, const slot_ready& r) { on_ready(self, r); },
+      [=](retire_atom, const std::string& sn) { retire(self, sn); },
       [=](swap_atom, const swap_request& req) -> caf::result<swap_result> {
         auto& st = self->state;
         auto now = now_ms(self);
         if (auto seen = st.answered.find(req.rider_id);
-            !req.key.empty() && seen != st.answered.end() && seen->second.first == req.key)
-          return seen->second.second;
+            !req.key.empty() && seen != st.answered.end() && seen->second.key == req.key)
+          return seen->second.result;
         if (!st.link_up)  // the app may still show it online, but the cabinet cannot reach the back end
           return refusal(self, req, twin::errc::station_offline, "station " + st.st.sn + " cannot reach the back end", now);
         if (auto d = twin::authorize_station(st.st, !req.returned_sn.empty(), req.model_id); !d.allowed())
@@ -390,11 +456,12 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
               }
               auto settle = caf::get<settle_request>(moved);
               const auto issued = self->state.last_issued;
+              const auto issued_actor = self->state.last_issued_actor;
               self->request(self->state.billing, caf::infinite, settle_atom::value, settle)
                   .then([=](settle_result& sr) mutable {
                     swap_result r{self->state.st.sn, "ok", {}, settle.issued_sn, issued.soc, issued.soh,
-                                  issued.cycles, sr.net_minor, sr.tax_minor, sr.currency};
-                    self->state.answered[req.rider_id] = {req.key, r};
+                                  issued.cycles, sr.net_minor, sr.tax_minor, sr.currency, issued_actor};
+                    remember(self->state, req.rider_id, req.key, r, now_ms(self));
                     rp.deliver(r);
                   });
             });

@@ -1,9 +1,12 @@
 #pragma once
 /// The station actor: one cabinet. Decides the station's side of a swap, asks billing for the
-/// rider's side, moves the packs, and charges them event-based: it computes when the next pack
-/// becomes ready under the site power cap and schedules that single event (never a tick).
+/// rider's side and moves the packs; it is the site's power controller: it shares the site cap
+/// among its charging slots (each a `slot` actor that schedules the single event of its pack
+/// turning ready) and re-shares it whenever the load changes. Each pack is a `battery` actor that
+/// the station tells when it takes the pack back or hands it out.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <random>
 #include <string>
@@ -48,30 +51,44 @@ struct station_setup {
   double retire_below_soh = 0;            ///< packs below this SoH leave service (0 = never)
 };
 
-/// A charging slot: where its pack was at the last event, and the power it was given since.
+/// The station's view of a charging slot: where its pack was at the last change of the site's
+/// load and the share of the cap it was given since (the slot actor follows the same curve).
 struct slot_charge {
   twin::charge_params params;    ///< of the pack in the slot, fixed while it charges
   double soc_at = 0;
   std::int64_t at_ms = 0;
-  double alloc_w = 0;
+  double alloc_w = 0;            ///< the share in force (max power when the cap does not bind)
   std::int64_t ready_at_ms = 0;  ///< exponential mode
+  std::uint64_t order = 0;       ///< the charge order the slot actor works on
+  double sent_w = -1;            ///< the share last told to the slot actor (-1: order not sent yet)
+};
+
+/// A swap answered, kept a while so a resent request gets the same answer.
+struct answered_swap {
+  std::string key;
+  swap_result result;
+  std::int64_t at_ms = 0;
 };
 
 /// The station's state (readable by tests and the simulator's sampler under `testing`).
 struct station_state {
   twin::station st;
-  std::map<std::string, twin::battery> packs;   ///< packs in the slots, by SN
+  std::map<std::string, twin::battery> packs;   ///< packs in the slots, by SN (as their BMS read)
+  std::map<std::string, caf::actor> pack_actors;  ///< their battery actors, by SN
+  std::vector<caf::actor> slot_actors;          ///< slot i at [i - 1]
   std::map<int, slot_charge> charging;          ///< by slot index
+  std::uint64_t orders = 0;                     ///< charge orders given so far
   std::map<std::string, int> capacity_wh;
   int charger_power_w = 0;
   charging_config cfg;
   std::mt19937_64 rng;
-  std::uint64_t generation = 0;                 ///< of the pending charging event
   double site_power_w = 0;                      ///< drawn since the last event (non-increasing until the next)
   int peak_power_w = 0;
   double energy_wh = 0;                         ///< into packs since the start
-  std::map<std::string, std::pair<std::string, swap_result>> answered;  ///< rider -> (last key, answer): a resent request gets it again
+  std::map<std::string, answered_swap> answered;  ///< rider -> last answer, for `answer_window_ms`
+  std::deque<std::pair<std::int64_t, std::string>> answered_order;  ///< (time, rider), oldest first
   twin::battery last_issued;                    ///< the pack handed out by the last swap
+  caf::actor last_issued_actor;                 ///< and its battery actor
   double soh_loss_per_cycle = 0, retire_below_soh = 0;
   std::map<std::string, int> published;         ///< ready packs per model last told to the registry
   bool published_online = true;
@@ -93,7 +110,12 @@ struct station_state {
 /// The charging parameters of the pack in a slot.
 twin::charge_params charge_params_for(const station_state& st, const twin::slot& sl);
 
-/// Answers `swap_atom, swap_request` with a swap_result; handles its own `charged_atom` events.
+/// How long a station remembers its answer to a rider's swap (a resent request within it gets the
+/// same answer; later the key is billing's and the ledger's to recognise).
+constexpr std::int64_t answer_window_ms = 15 * 60 * 1000;
+
+/// Answers `swap_atom, swap_request` with a swap_result; spawns its slot actors and the battery
+/// actors of its packs; handles `ready_atom, slot_ready` from its slots and `retire_atom, sn` from packs.
 caf::behavior station(caf::stateful_actor<station_state>* self, station_setup setup, caf::actor billing,
                       caf::actor journal);
 

@@ -1,7 +1,7 @@
 #pragma once
 /// The back-office store: one SQLite file (WAL) holding stations, packs, riders, plans, the ledger,
-/// swaps and work orders. It is the only owner of its connection; later issues wrap it in the
-/// `store` actor. Every write runs inside a transaction with prepared statements.
+/// swaps and work orders. It is the only owner of its connection; the `store` actor
+/// (store_actor.hpp) wraps one for the actors. Every write runs inside a transaction with prepared statements.
 ///
 /// Domain refusals (unknown SN, duplicate id, ...) come back as twin::status / results; SQLite
 /// failures throw sql::store_error.
@@ -188,6 +188,9 @@ class store {
   /// Appends postings in one transaction; a posting whose key exists is skipped. Returns how many
   /// were appended.
   std::size_t append_postings(const std::vector<twin::posting>& ps);
+  /// As append_postings, telling which: `appended[i]` is false when `ps[i]`'s key was in the
+  /// ledger already (or earlier in `ps`). One transaction: a failure writes none of them.
+  std::vector<bool> append_postings_marked(const std::vector<twin::posting>& ps);
   /// Postings of a rider (all when empty), in order.
   std::vector<twin::posting> postings(const std::string& rider_id = {});
 
@@ -217,7 +220,7 @@ class store {
  private:
   void write_rider(const twin::rider& r);
   bool write_station(const twin::station& s);
-  std::size_t write_postings(const std::vector<twin::posting>& ps);
+  std::size_t write_postings(const std::vector<twin::posting>& ps, std::vector<bool>* appended = nullptr);
   // Checks and writes without a transaction of their own (add_* / set_* wrap them in one).
   twin::status put_deposit(const std::string& model_id, const twin::money& amount);
   twin::status put_country(const twin::country_policy& p);

@@ -177,8 +177,9 @@ commit_outcome store::commit(const rider_change& c) {
 
 // ---- ledger --------------------------------------------------------------------------------
 
-std::size_t store::write_postings(const std::vector<posting>& ps) {
+std::size_t store::write_postings(const std::vector<posting>& ps, std::vector<bool>* marks) {
   std::size_t appended = 0;
+  if (marks) marks->assign(ps.size(), false);
   auto q = db_->prepare(
       "INSERT INTO ledger (idempotency_key, at_ms, rider_id, kind, amount_minor, currency, plan_kind, plan_id, "
       "station_sn, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING");
@@ -187,7 +188,9 @@ std::size_t store::write_postings(const std::vector<posting>& ps) {
                 p.plan ? std::optional<std::string_view>{to_string(*p.plan)} : std::nullopt, p.plan_id, p.station_sn,
                 p.memo);
     q->run();
-    appended += static_cast<std::size_t>(db_->changes());
+    const auto changed = static_cast<std::size_t>(db_->changes());
+    if (marks && changed) (*marks)[static_cast<std::size_t>(&p - ps.data())] = true;
+    appended += changed;
   }
   return appended;
 }
@@ -197,6 +200,14 @@ std::size_t store::append_postings(const std::vector<posting>& ps) {
   auto appended = write_postings(ps);
   tx.commit();
   return appended;
+}
+
+std::vector<bool> store::append_postings_marked(const std::vector<posting>& ps) {
+  std::vector<bool> marks;
+  transaction tx{*db_};
+  write_postings(ps, &marks);
+  tx.commit();
+  return marks;
 }
 
 std::vector<posting> store::postings(const std::string& rider_id) {

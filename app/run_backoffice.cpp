@@ -6,7 +6,10 @@
 #include <system_error>
 #include <unordered_map>
 
+#include <caf/all.hpp>
+
 #include "adapters/sqlite.hpp"
+#include "adapters/store_actor.hpp"
 
 namespace swaptwin::app {
 
@@ -117,21 +120,9 @@ void add_work_orders(const scenarios::scenario& sc, const scenarios::sim_output&
   for (auto& [id, w] : orders) rows.work_orders.push_back(std::move(w));
 }
 
-void remove_database(const std::string& path) {
-  std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
-}
-}  // namespace
-
-adapters::back_office_rows run_backoffice_rows(const scenarios::scenario& sc, const scenarios::sim_output& run) {
-  adapters::back_office_rows rows;
-  rows.settings.emplace_back("timezone", sc.time_zone);
-  rows.models = sc.models;
-  rows.countries = sc.countries;
-  for (const auto& d : sc.deposits) rows.deposits.push_back({d.model_id, d.amount});
-  rows.plans = sc.plans;
-  for (const auto& a : sc.agents)
-    rows.agents.push_back(twin::agent{a.id, a.name.empty() ? a.id : a.name, a.region, {}, a.base, agent_state::available});
+// The rows of the run's end: stations, packs and riders as they ended, the ledger (unless the
+// store actor wrote it during the run), swaps and work orders.
+void final_rows(const scenarios::scenario& sc, const scenarios::sim_output& run, adapters::back_office_rows& rows) {
   rows.stations = run.stations;
 
   // Packs that came back from riders carry no place yet: they are where the slots say.
@@ -160,19 +151,74 @@ adapters::back_office_rows run_backoffice_rows(const scenarios::scenario& sc, co
       rows.postings.push_back(std::move(p));
     }
   }
-  rows.postings.insert(rows.postings.end(), run.ledger.begin(), run.ledger.end());
+  if (!run.stored_postings) rows.postings.insert(rows.postings.end(), run.ledger.begin(), run.ledger.end());
   add_swaps(sc, run, rows);
   add_work_orders(sc, run, rows);
+}
+
+void remove_database(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
+}
+}  // namespace
+
+adapters::back_office_rows catalogue_rows(const scenarios::scenario& sc) {
+  adapters::back_office_rows rows;
+  rows.settings.emplace_back("timezone", sc.time_zone);
+  rows.models = sc.models;
+  rows.countries = sc.countries;
+  for (const auto& d : sc.deposits) rows.deposits.push_back({d.model_id, d.amount});
+  rows.plans = sc.plans;
+  for (const auto& a : sc.agents)
+    rows.agents.push_back(twin::agent{a.id, a.name.empty() ? a.id : a.name, a.region, {}, a.base, agent_state::available});
   return rows;
 }
 
-status write_backoffice(const std::string& path, const scenarios::scenario& sc, const scenarios::sim_output& run) {
+adapters::back_office_rows run_backoffice_rows(const scenarios::scenario& sc, const scenarios::sim_output& run) {
+  auto rows = catalogue_rows(sc);
+  final_rows(sc, run, rows);
+  return rows;
+}
+
+status begin_backoffice(const std::string& path, const scenarios::scenario& sc) {
   const std::string partial = path + ".partial";
   remove_database(partial);
   status imported = done{};
   try {
     adapters::store db{partial};
-    imported = db.import_rows(run_backoffice_rows(sc, run));
+    imported = db.import_rows(catalogue_rows(sc));
+  } catch (const adapters::sql::store_error& e) {
+    imported = error{errc::invalid_argument, e.what()};
+  }
+  if (imported) return done{};
+  remove_database(partial);
+  return error{imported.err().code, partial + ": " + imported.err().detail};
+}
+
+std::function<actors::store_api(caf::actor_system&)> backoffice_store(const std::string& path) {
+  adapters::store_actor_config cfg;
+  cfg.path = path + ".partial";
+  cfg.options.synchronous = "OFF";
+  // Under the simulator's `testing` scheduler: a plain spawn (a detached actor would need a thread).
+  return [cfg](caf::actor_system& sys) { return sys.spawn(adapters::store_actor, cfg); };
+}
+
+void abandon_backoffice(const std::string& path) { remove_database(path + ".partial"); }
+
+status write_backoffice(const std::string& path, const scenarios::scenario& sc, const scenarios::sim_output& run) {
+  const std::string partial = path + ".partial";
+  // The ledger is in the file begun before the run; without a store, the file is built here.
+  const bool begun = run.stored_postings.has_value();
+  if (!begun) remove_database(partial);
+  adapters::store_options opt;
+  opt.create = !begun;  // a begun file that vanished must not come back without its ledger
+  status imported = done{};
+  try {
+    adapters::store db{partial, opt};
+    adapters::back_office_rows rows;
+    if (begun) final_rows(sc, run, rows);
+    else rows = run_backoffice_rows(sc, run);
+    imported = db.import_rows(rows);
     // Back to a single file (the WAL folded in) so that renaming it moves everything; the next
     // `swaptwin admin` turns WAL on again.
     if (imported) db.db().exec("PRAGMA journal_mode = DELETE");

@@ -57,17 +57,33 @@ void add_sim_command(CLI::App& app, command& chosen) {
       if (seed_given) opt.seed = a->seed;
       if (days_given) opt.days = a->days;
       opt.progress = progress_bar();
+      // With --out, the ledger goes to the run's back office while the run goes on (store actor).
+      const auto db_path = a->out.empty() ? std::string{} : (std::filesystem::path{a->out} / "swaptwin.db").string();
+      if (!db_path.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(a->out, ec);
+        if (auto b = begin_backoffice(db_path, *sc); !b) return fail(b.err());
+        opt.make_store = backoffice_store(db_path);
+      }
+      // journal.bin is written as the run goes (the run keeps no events for it); the back office
+      // below still reads the events, so with --out they are kept too.
+      scenarios::journal_writer journal;
+      if (!a->out.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(a->out, ec);
+        const scenarios::journal_header h{1, sc->name, sc->digest, sc->file, sc->text, opt.seed.value_or(sc->seed),
+                                          scenarios::simulated_days(*sc, opt)};
+        if (auto w = journal.open((std::filesystem::path{a->out} / "journal.bin").string(), h); !w) return fail(w.err());
+        opt.on_event = [&journal](const actors::sim_event& e) { journal.add(e); };
+        opt.keep_events = true;
+      }
       auto run = scenarios::simulate(*sc, opt);
+      if (!run && !db_path.empty()) abandon_backoffice(db_path);
       if (!run) return fail(run.err());
       scenarios::print_summary(std::cout, run->report);
       if (!a->out.empty()) {
-        const auto out = std::filesystem::path{a->out};
         if (auto w = scenarios::write_outputs(run->report, a->out); !w) return fail(w.err());
-        scenarios::journal_contents j{{1, sc->name, sc->digest, sc->file, sc->text, run->report.seed, run->days},
-                                      std::move(run->events), run->final_digest};
-        if (auto w = scenarios::write_journal((out / "journal.bin").string(), j); !w) return fail(w.err());
-        run->events = std::move(j.events);  // lent to the journal, not copied (a big run has millions)
-        const auto db_path = (out / "swaptwin.db").string();
+        if (auto w = journal.finish(run->final_digest); !w) return fail(w.err());
         if (auto w = write_backoffice(db_path, *sc, *run); !w) return fail(w.err());
         // The last whole second of the run: `--now` for the back office's dashboard at its end.
         const auto last = twin::format_instant(run->report.end - std::chrono::seconds{1});

@@ -17,39 +17,69 @@ twin::error io_error(const std::string& what, const std::string& path) {
 }
 }  // namespace
 
-twin::status write_journal(const std::string& path, const journal_contents& j) {
-  std::ofstream os{path, std::ios::binary | std::ios::trunc};
-  if (!os) return io_error("cannot write", path);
-  v1::JournalRecord rec;
+struct journal_writer::impl {
+  std::ofstream os;
+  v1::JournalRecord rec;  // reused: one record's buffers for every event
+};
+
+journal_writer::journal_writer() = default;
+journal_writer::~journal_writer() = default;
+
+twin::status journal_writer::open(const std::string& path, const journal_header& hd) {
+  impl_ = std::make_unique<impl>();
+  path_ = path;
+  events_ = 0;
+  impl_->os.open(path, std::ios::binary | std::ios::trunc);
+  if (!impl_->os) return io_error("cannot write", path);
+  auto& rec = impl_->rec;
   auto* h = rec.mutable_header();
-  h->set_format_version(j.header.format_version);
-  h->set_scenario_name(j.header.scenario_name);
-  h->set_scenario_digest(j.header.scenario_digest);
-  h->set_seed(j.header.seed);
-  h->set_days(j.header.days);
-  h->set_scenario_file(j.header.scenario_file);
-  h->set_scenario_text(j.header.scenario_text);
-  google::protobuf::util::SerializeDelimitedToOstream(rec, &os);
-  for (const auto& e : j.events) {
-    rec.Clear();
-    auto* ev = rec.mutable_event();
-    ev->set_at_ms(e.at_ms);
-    ev->set_kind(e.kind);
-    ev->set_station_sn(e.station_sn);
-    ev->set_rider_id(e.rider_id);
-    ev->set_code(e.code);
-    ev->set_value(e.value);
-    ev->set_value2(e.value2);
-    ev->set_text(e.text);
-    google::protobuf::util::SerializeDelimitedToOstream(rec, &os);
-  }
-  rec.Clear();
-  rec.mutable_footer()->set_events(j.events.size());
-  rec.mutable_footer()->set_final_state_digest(j.final_digest);
-  google::protobuf::util::SerializeDelimitedToOstream(rec, &os);
-  os.flush();
-  if (!os) return io_error("cannot write", path);
+  h->set_format_version(hd.format_version);
+  h->set_scenario_name(hd.scenario_name);
+  h->set_scenario_digest(hd.scenario_digest);
+  h->set_seed(hd.seed);
+  h->set_days(hd.days);
+  h->set_scenario_file(hd.scenario_file);
+  h->set_scenario_text(hd.scenario_text);
+  google::protobuf::util::SerializeDelimitedToOstream(rec, &impl_->os);
   return twin::done{};
+}
+
+void journal_writer::add(const actors::sim_event& e) {
+  if (!impl_) return;
+  auto& rec = impl_->rec;
+  rec.Clear();
+  auto* ev = rec.mutable_event();
+  ev->set_at_ms(e.at_ms);
+  ev->set_kind(e.kind);
+  ev->set_station_sn(e.station_sn);
+  ev->set_rider_id(e.rider_id);
+  ev->set_code(e.code);
+  ev->set_value(e.value);
+  ev->set_value2(e.value2);
+  ev->set_text(e.text);
+  google::protobuf::util::SerializeDelimitedToOstream(rec, &impl_->os);
+  ++events_;
+}
+
+twin::status journal_writer::finish(const std::string& final_digest) {
+  if (!impl_) return twin::error{twin::errc::invalid_argument, "journal " + path_ + " was not opened"};
+  auto& rec = impl_->rec;
+  rec.Clear();
+  rec.mutable_footer()->set_events(events_);
+  rec.mutable_footer()->set_final_state_digest(final_digest);
+  google::protobuf::util::SerializeDelimitedToOstream(rec, &impl_->os);
+  impl_->os.flush();
+  const bool ok = static_cast<bool>(impl_->os);
+  impl_.reset();
+  if (!ok) return io_error("cannot write", path_);
+  return twin::done{};
+}
+
+twin::status write_journal(const std::string& path, const journal_contents& j) {
+  journal_writer w;
+  if (auto s = w.open(path, j.header); !s) return s;
+  for (const auto& e : j.events) w.add(e);
+  return w.finish(j.final_digest);
 }
 
 twin::result<journal_contents> read_journal(const std::string& path) {

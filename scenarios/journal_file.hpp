@@ -3,6 +3,7 @@
 /// length-delimited `swaptwin.v1.JournalRecord` messages (proto/swaptwin/v1/journal.proto).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,31 @@ struct journal_contents {
   journal_header header;
   std::vector<actors::sim_event> events;
   std::string final_digest;
+};
+
+/// Writes a journal as the run goes: the header first, each event as it happens, the footer at the
+/// end. The bytes are those of write_journal with the same contents.
+class journal_writer {
+ public:
+  journal_writer();
+  ~journal_writer();
+  journal_writer(const journal_writer&) = delete;
+  journal_writer& operator=(const journal_writer&) = delete;
+
+  /// Creates (replaces) `path` and writes the header.
+  twin::status open(const std::string& path, const journal_header& h);
+  /// Appends one event (ignored when not open; a write error shows in finish()).
+  void add(const actors::sim_event& e);
+  /// Writes the footer (event count, final state digest) and closes the file.
+  twin::status finish(const std::string& final_digest);
+  /// Events written so far.
+  std::uint64_t events() const noexcept { return events_; }
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  std::string path_;
+  std::uint64_t events_ = 0;
 };
 
 /// Writes `j` to `path` (replacing it). Same contents, same bytes.

@@ -1,6 +1,7 @@
 #include "scenarios/replay.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace swaptwin::scenarios {
 
@@ -20,11 +21,12 @@ bool same(const actors::sim_event& a, const actors::sim_event& b) {
          a.code == b.code && a.value == b.value && a.value2 == b.value2 && a.text == b.text;
 }
 
-std::string difference_at(const std::vector<actors::sim_event>& recorded, const std::vector<actors::sim_event>& replayed,
+// `replayed` is null when the run ended before event #i.
+std::string difference_at(const std::vector<actors::sim_event>& recorded, const actors::sim_event* replayed,
                           std::size_t i) {
   std::string out = "first difference at event #" + std::to_string(i) + ":\n";
   out += "  recorded: " + (i < recorded.size() ? describe(recorded[i]) : std::string{"(journal ends here)"}) + "\n";
-  out += "  replayed: " + (i < replayed.size() ? describe(replayed[i]) : std::string{"(run ends here)"}) + "\n";
+  out += "  replayed: " + (replayed ? describe(*replayed) : std::string{"(run ends here)"}) + "\n";
   out += "  context (the events before, identical in both):\n";
   for (std::size_t k = i >= 3 ? i - 3 : 0; k < i; ++k) out += "    #" + std::to_string(k) + " " + describe(recorded[k]) + "\n";
   return out;
@@ -39,20 +41,23 @@ twin::result<replay_result> replay(const journal_contents& j) {
   sim_options opt;
   opt.seed = j.header.seed;
   opt.days = j.header.days;
+  // Compare as the run goes (the replay keeps no second copy of the events): the first event that
+  // differs from the recording, or runs past its end, is kept to show.
+  const auto& recorded = j.events;
+  std::size_t matched = 0;
+  std::optional<actors::sim_event> differing;
+  opt.on_event = [&](const actors::sim_event& e) {
+    if (differing) return;
+    if (matched < recorded.size() && same(recorded[matched], e)) ++matched;
+    else differing = e;
+  };
   auto run = simulate(*sc, opt);
   if (!run) return run.err();
   replay_result out;
   out.run = std::move(*run);
-  const auto& a = j.events;
-  const auto& b = out.run.events;
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i, ++out.events_compared)
-    if (!same(a[i], b[i])) {
-      out.first_difference = difference_at(a, b, i);
-      return out;
-    }
-  if (a.size() != b.size()) {
-    out.first_difference = difference_at(a, b, n);
+  out.events_compared = matched;
+  if (differing || matched < recorded.size()) {
+    out.first_difference = difference_at(recorded, differing ? &*differing : nullptr, matched);
     return out;
   }
   if (j.final_digest != out.run.final_digest) {

@@ -16,6 +16,7 @@
 #include "actors/registry.hpp"
 #include "actors/rider.hpp"
 #include "actors/station.hpp"
+#include "scenarios/kpi_accumulator.hpp"
 #include "scenarios/world.hpp"
 
 namespace swaptwin::scenarios {
@@ -36,6 +37,24 @@ std::int64_t run_until(caf::scheduler::test_coordinator& sched, caf::actor_clock
   }
   if (clk.now() < t_end) clk.current_time = t_end;
   return events;
+}
+
+// Asks the store to commit what it holds and waits for the answer (the rows it wrote in the run).
+// Under `testing` the request is sent, the scheduler runs the store, then the answer is read.
+twin::result<std::int64_t> flush_store(caf::actor_system& sys, caf::scheduler::test_coordinator& sched,
+                                       const actors::store_api& store) {
+  caf::scoped_actor self{sys};
+  auto answer = self->request(store, caf::infinite, actors::flush_atom::value);
+  sched.run();
+  twin::result<std::int64_t> out = twin::error{twin::errc::invalid_argument, "store: no answer to the final flush"};
+  answer.receive([&](std::int64_t rows) { out = rows; },
+                 [&](caf::error& e) {
+                   // The store's errors carry their text as context; others are rendered by CAF.
+                   const auto& ctx = e.context();
+                   auto text = ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0) : sys.render(e);
+                   out = twin::error{twin::errc::invalid_argument, std::move(text)};
+                 });
+  return out;
 }
 
 template <class State>
@@ -103,6 +122,12 @@ actors::dispatcher_setup dispatcher_for(const scenario& sc, const caf::actor& jo
 }
 }  // namespace
 
+double simulated_days(const scenario& sc, const sim_options& opt) {
+  // As simulate() computes its end: whole ms, then days.
+  const auto ms = opt.days ? static_cast<std::int64_t>(*opt.days * 86400000.0) : sc.duration.count();
+  return static_cast<double>(ms) / 86400000.0;
+}
+
 twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
   const std::uint64_t seed = opt.seed.value_or(sc.seed);
   const auto duration = opt.days ? milliseconds{static_cast<std::int64_t>(*opt.days * 86400000.0)} : sc.duration;
@@ -114,6 +139,20 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
   actors::register_types(cfg);
   sim_output out;
   std::int64_t messages = 0;
+  // The journal hands every event here as it comes, and keeps none (unless asked): KPIs and the
+  // digest are folded in, the caller's hook writes journal.bin. Declared before the actor system,
+  // which holds the sink until it is destroyed.
+  std::vector<std::string> station_sns;
+  for (const auto& s : sc.stations) station_sns.push_back(s.sn);
+  kpi_accumulator kpis_so_far{start_ms, station_sns};
+  event_digest digest;
+  auto sink = [&](const actors::sim_event& e) {
+    kpis_so_far.add(e);
+    digest.add(e);
+    ++out.event_count;
+    if (opt.on_event) opt.on_event(e);
+    if (opt.keep_events) out.events.push_back(e);
+  };
   {
     caf::actor_system sys{cfg};
     auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
@@ -129,11 +168,13 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     }
     caf::actor feed;  // what a viewer in the same process subscribes to; without one, events skip it
     if (opt.feed) feed = sys.spawn(actors::feed, std::move(board));
-    auto journal = sys.spawn(actors::journal, feed);
+    auto journal = sys.spawn(actors::streaming_journal, actors::journal_setup{feed, sink, false});
     auto registry = sys.spawn(actors::registry, sc.stations.size());
     auto plans = riders_for(sc, seed);
     auto accounts = billing_accounts(sc);
-    for (const auto& rp : plans) accounts.riders.push_back(rp.account);
+    accounts.riders = std::move(plans.accounts);  // billing's from here on: no second copy
+    actors::store_api store;  // the ledger's durable home, when the caller gave one
+    if (opt.make_store) accounts.store = store = opt.make_store(sys);
     auto billing = sys.spawn(actors::billing, std::move(accounts), journal);
     auto dispatcher = sys.spawn(actors::dispatcher, dispatcher_for(sc, journal));
     std::vector<caf::actor> agents;
@@ -153,27 +194,28 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       caf::anon_send(registry, caf::put_atom::value, sc.stations[i].sn, stations.back());
       caf::anon_send(dispatcher, caf::put_atom::value, sc.stations[i].sn, stations.back());
     }
+    setups = {};
+    // One table of the stations that every rider indexes (a rider holds no SNs or handles of its own).
+    auto table = std::make_shared<std::vector<actors::station_ref>>();
+    for (std::size_t i = 0; i < sc.stations.size(); ++i) table->push_back(actors::station_ref{sc.stations[i].sn, stations[i]});
     std::vector<caf::actor> others;
-    std::size_t next = 0;
     for (std::size_t pi = 0; pi < sc.populations.size(); ++pi) {
       const auto& pop = sc.populations[pi];
-      std::vector<std::string> ids;
-      for (int i = 0; i < riders_in(pop); ++i, ++next) {
-        auto& rp = plans[next];
-        if (pop.arrivals_per_hour > 0) {
-          ids.push_back(rp.account.id);
-          continue;
-        }
-        rp.setup.registry = registry;
-        rp.setup.journal = journal;
-        for (auto& n : rp.setup.nearby) n.handle = by_sn[n.sn];
-        others.push_back(sys.spawn(actors::rider, std::move(rp.setup)));
+      auto& plan = plans.populations[pi];
+      if (plan.shared) {
+        plan.shared->stations = table;
+        plan.shared->registry = registry;
+        plan.shared->journal = journal;
+        for (auto& setup : plan.riders) others.push_back(sys.spawn(actors::rider, std::move(setup)));
+        plan.riders = {};  // each set-up lives in its actor now
       }
       if (pop.arrivals_per_hour > 0)
         others.push_back(sys.spawn(actors::arrivals,
-                                   actors::arrivals_setup{by_sn[pop.station_sn], ids, pop.model_id, pop.arrivals_per_hour,
-                                                          0.1, derive_seed(seed, 4, pi), start_ms, journal}));
+                                   actors::arrivals_setup{by_sn[pop.station_sn], std::move(plan.ids), pop.model_id,
+                                                          pop.arrivals_per_hour, 0.1, derive_seed(seed, 4, pi), start_ms,
+                                                          journal}));
     }
+    plans = {};  // no set-up outlives the spawning
 
     // Hour by hour: run, then sample every station.
     std::vector<hourly_sample> hours;
@@ -211,7 +253,7 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       k.stockout_hours = static_cast<double>(st.stockout_ms + open_out) / 3600000.0;
       kpis.push_back(std::move(k));
     }
-    out.events = std::move(state_of<actors::journal_state>(journal).events);
+    out.events_digest = digest.hex();
     out.days = static_cast<double>(end_ms - start_ms) / 86400000.0;
     out.final_digest = final_state_digest(stations, billing);
     for (const auto& s : stations) {
@@ -219,11 +261,17 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       out.stations.push_back(st.st);
       for (const auto& [sn, pack] : st.packs) out.packs.push_back(pack);
     }
+    std::optional<twin::error> store_failed;
+    if (store) {
+      auto flushed = flush_store(sys, sched, store);
+      if (flushed) out.stored_postings = *flushed;
+      else store_failed = flushed.err();
+    }
     const auto& books = state_of<actors::billing_state>(billing);
     for (const auto& [id, r] : books.riders) out.riders.push_back(r);
     std::sort(out.riders.begin(), out.riders.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     out.ledger = books.ledger.postings();
-    out.report = build_report(sc, seed, twin::from_ms(end_ms), out.events, std::move(hours), std::move(kpis), messages);
+    out.report = std::move(kpis_so_far).finish(sc, seed, twin::from_ms(end_ms), std::move(hours), std::move(kpis), messages);
     for (const auto& [id, w] : state_of<actors::dispatcher_state>(dispatcher).orders)  // still open, already late
       if (w.state != twin::wo_state::resolved && twin::sla_breached(w, twin::from_ms(end_ms))) ++out.report.network.sla_breaches;
 
@@ -232,9 +280,11 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     for (auto& a : agents) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& a : {billing, registry, dispatcher, journal, feed})
       if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    if (store) caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     sched.run();
     sched.clock().cancel_all();
     sched.run();
+    if (store_failed) return *store_failed;
   }
   return out;
 }
@@ -242,73 +292,11 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
 run_report build_report(const scenario& sc, std::uint64_t seed, twin::unix_ms end,
                         const std::vector<actors::sim_event>& events, std::vector<hourly_sample> hours,
                         std::vector<station_kpi> stations, std::int64_t messages) {
-  run_report r;
-  r.scenario = sc.name;
-  r.digest = sc.digest;
-  r.seed = seed;
-  r.start = sc.start;
-  r.end = end;
-  r.time_zone = sc.time_zone;
-  auto& n = r.network;
-  n.messages = messages;
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < stations.size(); ++i) index[stations[i].sn] = i;
-  const auto start_ms = twin::to_ms(sc.start);
-  auto hour_of = [&](std::int64_t at) -> hourly_sample* {
-    auto h = static_cast<std::size_t>((at - start_ms) / 3600000);
-    return h < hours.size() ? &hours[h] : nullptr;
-  };
-  std::vector<double> wait_s, walk_m, detection_s, response_s, repair_s;
-  std::set<std::string> served;
-  for (const auto& e : events) {
-    auto st = index.find(e.station_sn);
-    auto* h = hour_of(e.at_ms);
-    if (e.kind == "swap") {
-      ++n.swaps;
-      if (st != index.end()) ++stations[st->second].swaps;
-      if (h) ++h->swaps;
-    } else if (e.kind == "refused") {
-      ++n.refusals[e.code];
-      if (st != index.end()) ++stations[st->second].refusals[e.code];
-      if (h) ++h->refusals[e.code];
-    } else if (e.kind == "served") {
-      served.insert(e.rider_id);
-      wait_s.push_back(static_cast<double>(e.value) / 1000.0);
-      walk_m.push_back(static_cast<double>(e.value2));
-    } else if (e.kind == "gave_up") {
-      ++n.riders_gave_up;
-    } else if (e.kind == "retired") {
-      ++n.packs_retired;
-    } else if (e.kind == "offline") {
-      ++n.offline_incidents;
-      if (st != index.end()) ++stations[st->second].offline_incidents;
-      if (e.value > 0) detection_s.push_back(static_cast<double>(e.value) / 1000.0);
-    } else if (e.kind == "on_site") {
-      response_s.push_back(static_cast<double>(e.value) / 1000.0);
-    } else if (e.kind == "resolved") {
-      if (e.value > 0) repair_s.push_back(static_cast<double>(e.value) / 1000.0);
-      n.sla_breaches += e.value2;
-    } else if (e.kind == "charge") {
-      n.revenue[e.text][e.code] += e.value;
-      if (h) h->revenue[e.text] += e.value;
-    }
-  }
-  n.riders_served = static_cast<std::int64_t>(served.size());
-  const auto attempts = n.swaps + n.riders_gave_up;
-  n.swap_success_rate = attempts ? static_cast<double>(n.swaps) / static_cast<double>(attempts) : 0.0;
-  n.detection_delay_s = summarise(detection_s);
-  n.agent_response_s = summarise(response_s);
-  n.repair_s = summarise(repair_s);
-  n.wait_s = summarise(wait_s);
-  n.walk_m = summarise(walk_m);
-  for (std::size_t i = 0; i < stations.size(); ++i) {
-    n.stockout_station_hours += stations[i].stockout_hours;
-    n.energy_wh += stations[i].energy_wh;
-    n.slot_utilisation += stations[i].slot_utilisation / static_cast<double>(stations.size());
-  }
-  r.stations = std::move(stations);
-  r.hours = std::move(hours);
-  return r;
+  std::vector<std::string> sns;
+  for (const auto& s : stations) sns.push_back(s.sn);
+  kpi_accumulator acc{twin::to_ms(sc.start), sns};
+  for (const auto& e : events) acc.add(e);
+  return std::move(acc).finish(sc, seed, end, std::move(hours), std::move(stations), messages);
 }
 
 }  // namespace swaptwin::scenarios

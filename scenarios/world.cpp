@@ -33,7 +33,11 @@ int riders_in(const population_spec& pop) {
 }
 
 actors::billing_setup billing_accounts(const scenario& sc) {
-  return actors::billing_setup{{}, sc.countries, sc.plans, true};  // simulated riders renew their plans
+  actors::billing_setup b;  // by member: the set-up grows fields (a store) that the world leaves unset
+  b.countries = sc.countries;
+  b.plans = sc.plans;
+  b.auto_renew = true;  // simulated riders renew their plans
+  return b;
 }
 
 namespace {
@@ -131,22 +135,36 @@ class station_grid {
           if (it == cells_.end()) continue;
           for (auto i : it->second) found.emplace_back(twin::distance_m(p, st_[i].location), i);
         }
-      // A ring r cells out is at least (r - 1) cells away: stop once k are closer than that.
-      if (found.size() >= k) {
-        std::sort(found.begin(), found.end());
-        if (found[k - 1].first <= (ring - 1) * cell_m_) break;
-      }
       if (found.size() == st_.size()) break;
+      // Every station not scanned yet lies outside the block of cells scanned so far: once k found
+      // are strictly nearer than the block's nearest edge, no unscanned one can displace them.
+      if (found.size() >= k) {
+        std::nth_element(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(k - 1), found.end());
+        if (found[k - 1].first < outside_block_m(p, cx, cy, ring)) break;
+      }
     }
-    std::sort(found.begin(), found.end());
+    const auto n = std::min(k, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end());
     std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < found.size() && i < k; ++i) out.push_back(found[i].second);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(found[i].second);
     return out;
   }
 
  private:
   static constexpr double cell_deg_ = 0.01;
-  static constexpr double cell_m_ = 0.01 * 111320.0 * 0.5;  // conservative: longitude cells shrink with latitude
+  static constexpr double earth_radius_m_ = 6371008.8;  // as twin::distance_m
+  static constexpr double rad_ = 3.14159265358979323846 / 180.0;
+  // A lower bound of the great-circle distance from `p` to any point outside the cells within
+  // `ring` of p's cell: beyond a parallel it is at least the latitude difference; beyond a
+  // meridian Δλ away it is at least R asin(cos φ sin Δλ) (the foot of the perpendicular).
+  static double outside_block_m(twin::geo_point p, int cx, int cy, int ring) {
+    const double south = p.lat - (cx - ring) * cell_deg_, north = (cx + ring + 1) * cell_deg_ - p.lat;
+    const double west = p.lon - (cy - ring) * cell_deg_, east = (cy + ring + 1) * cell_deg_ - p.lon;
+    const double lat_m = std::min(south, north) * rad_ * earth_radius_m_;
+    const double dlon = std::min(std::min(west, east), 90.0) * rad_;
+    const double lon_m = earth_radius_m_ * std::asin(std::cos(p.lat * rad_) * std::sin(dlon));
+    return std::min(lat_m, lon_m) * (1 - 1e-9);  // a hair under: rounding never lets a nearer one slip
+  }
   static std::pair<int, int> cell(twin::geo_point p) {
     return {static_cast<int>(std::floor(p.lat / cell_deg_)), static_cast<int>(std::floor(p.lon / cell_deg_))};
   }
@@ -163,12 +181,16 @@ class station_grid {
 };
 }  // namespace
 
-std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
-  std::vector<rider_plan> out;
+rider_plans riders_for(const scenario& sc, std::uint64_t seed) {
+  rider_plans out;
   station_grid grid{sc.stations};
   const auto offset_ms = utc_offset_ms(sc);
+  std::size_t total = 0;
+  for (const auto& pop : sc.populations) total += static_cast<std::size_t>(riders_in(pop));
+  out.accounts.reserve(total);
   for (std::size_t pi = 0; pi < sc.populations.size(); ++pi) {
     const auto& pop = sc.populations[pi];
+    auto& plan = out.populations.emplace_back();
     std::mt19937_64 rng{derive_seed(seed, 2, pi)};
     std::uniform_real_distribution<double> u{0.0, 1.0};
     const twin::country_policy* policy = nullptr;
@@ -177,9 +199,23 @@ std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
     int capacity = 1500;
     for (const auto& m : sc.models)
       if (m.id == pop.model_id) capacity = m.capacity_wh;
+    const bool riding = pop.arrivals_per_hour <= 0;
+    if (riding) {
+      plan.shared = std::make_shared<actors::rider_population>();
+      auto& p = *plan.shared;
+      p.model_id = pop.model_id;
+      p.capacity_wh = capacity;
+      p.wh_per_km = pop.wh_per_km;
+      p.threshold_soc = pop.swap_threshold_soc;
+      p.patience_s = pop.patience_min * 60.0;
+      p.speed_mps = pop.walk_speed_kmh / 3.6;
+      p.ride_start_h = pop.ride_start_h;
+      p.ride_end_h = pop.ride_end_h;
+      p.utc_offset_ms = offset_ms;
+      plan.riders.reserve(static_cast<std::size_t>(riders_in(pop)));
+    }
     for (int i = 0; i < riders_in(pop); ++i) {
-      rider_plan rp;
-      auto& r = rp.account;
+      twin::rider r;
       r.id = pop.name + "-" + std::to_string(i + 1);
       r.name = r.id;
       r.country = pop.country;
@@ -208,40 +244,36 @@ std::vector<rider_plan> riders_for(const scenario& sc, std::uint64_t seed) {
       if (policy && policy->terms == twin::payment_terms::prepaid) r.balance_minor = 20000;  // 200.00 in the wallet
       r.holding_sn = r.id + "-P0";
       r.holding_model = pop.model_id;
-      auto& s = rp.setup;
-      s.id = r.id;
-      s.model_id = pop.model_id;
-      s.capacity_wh = capacity;
+      // Drawn for every rider, riding or queueing, so that each population's draws stay in step.
       std::normal_distribution<double> km{pop.km_per_day_mean, pop.km_per_day_sd};
-      s.km_per_day = std::max(5.0, km(rng));
-      s.wh_per_km = pop.wh_per_km;
-      s.threshold_soc = pop.swap_threshold_soc;
-      s.patience_s = pop.patience_min * 60.0;
-      s.speed_mps = pop.walk_speed_kmh / 3.6;
-      s.ride_start_h = pop.ride_start_h;
-      s.ride_end_h = pop.ride_end_h;
-      s.utc_offset_ms = offset_ms;
-      s.holding_sn = r.holding_sn;
-      s.soc = pop.swap_threshold_soc + u(rng) * (1.0 - pop.swap_threshold_soc);  // riders are mid-charge at the start
-      s.taken_soc = 1.0;
-      if (pop.arrivals_per_hour <= 0) {
-        // Riders swap near home or near work, wherever they are when the pack runs low: the stations
-        // nearest each, at the distance from the nearer of the two.
-        auto home = point_in(pop.home, rng);
-        auto work = pop.work.radius_m > 0 ? point_in(pop.work, rng) : home;
-        std::vector<std::pair<double, std::size_t>> near;
-        for (auto from : {home, work})
-          for (auto idx : grid.nearest(from, 4)) {
-            double d = std::min(twin::distance_m(home, sc.stations[idx].location), twin::distance_m(work, sc.stations[idx].location));
-            if (std::none_of(near.begin(), near.end(), [&](const auto& n) { return n.second == idx; })) near.emplace_back(d, idx);
-          }
-        std::sort(near.begin(), near.end());
-        for (const auto& [d, idx] : near) {
-          rp.nearby.push_back(idx);
-          s.nearby.push_back(actors::nearby_station{sc.stations[idx].sn, {}, d});
-        }
+      const double km_per_day = std::max(5.0, km(rng));
+      const double soc = pop.swap_threshold_soc + u(rng) * (1.0 - pop.swap_threshold_soc);  // mid-charge at the start
+      if (!riding) {
+        plan.ids.push_back(r.id);
+        out.accounts.push_back(std::move(r));
+        continue;
       }
-      out.push_back(std::move(rp));
+      auto& s = plan.riders.emplace_back();
+      s.population = plan.shared;
+      s.id = r.id;
+      s.km_per_day = km_per_day;
+      s.holding_sn = r.holding_sn;
+      s.soc = soc;
+      s.taken_soc = 1.0;
+      // Riders swap near home or near work, wherever they are when the pack runs low: the stations
+      // nearest each, at the distance from the nearer of the two.
+      auto home = point_in(pop.home, rng);
+      auto work = pop.work.radius_m > 0 ? point_in(pop.work, rng) : home;
+      std::vector<std::pair<double, std::size_t>> near;
+      for (auto from : {home, work})
+        for (auto idx : grid.nearest(from, 4)) {
+          double d = std::min(twin::distance_m(home, sc.stations[idx].location), twin::distance_m(work, sc.stations[idx].location));
+          if (std::none_of(near.begin(), near.end(), [&](const auto& n) { return n.second == idx; })) near.emplace_back(d, idx);
+        }
+      std::sort(near.begin(), near.end());
+      s.nearby.reserve(near.size());
+      for (const auto& [d, idx] : near) s.nearby.push_back(actors::nearby_station{static_cast<std::uint32_t>(idx), d});
+      out.accounts.push_back(std::move(r));
     }
   }
   return out;

@@ -39,7 +39,7 @@ TEST_F(ErlangLoss, RefusedShareMatchesErlangB) {
   unlimited.currency = "CNY";
   unlimited.price_minor = 29900;
   twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 0};
-  billing_setup accounts{{}, {cn}, {unlimited}, false};
+  billing_setup accounts{{}, {cn}, {unlimited}, false, {}};
   std::vector<std::string> ids;
   for (int i = 0; i < 50; ++i) {
     twin::rider r;

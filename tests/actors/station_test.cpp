@@ -4,8 +4,10 @@
 
 #include <cmath>
 
+#include "actors/battery.hpp"
 #include "actors/billing.hpp"
 #include "actors/journal.hpp"
+#include "actors/slot.hpp"
 #include "actors/station.hpp"
 #include "sim_fixture.hpp"
 #include "twin/billing.hpp"
@@ -44,7 +46,7 @@ class StationActor : public sim_test {
  protected:
   void start(int ready_packs, int charging_packs, int cap_w, int charger_w = 1000) {
     twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 1300};
-    billing_setup accounts{{verified("R1"), verified("R2")}, {cn}, {per_kwh()}, false};
+    billing_setup accounts{{verified("R1"), verified("R2")}, {cn}, {per_kwh()}, false, {}};
     auto unverified = verified("R3");
     unverified.kyc = twin::kyc_status::pending;
     accounts.riders.push_back(unverified);
@@ -76,7 +78,7 @@ class StationActor : public sim_test {
   // Sends a swap request and returns the answer once everything it caused has run.
   swap_result swap(const std::string& rider, double taken_soc, double returned_soc, const std::string& key) {
     caf::scoped_actor self{*sys};
-    swap_request req{rider, "60V", rider + "-P0", returned_soc, taken_soc, key, 1.0, 0.0};
+    swap_request req{rider, "60V", rider + "-P0", returned_soc, taken_soc, key, 1.0, 0.0, {}};
     self->send(station_actor, swap_atom::value, req);
     sched->run();
     swap_result out;
@@ -113,6 +115,19 @@ TEST_F(StationActor, SwapMovesPacksAndBillsUnderTheTwinRules) {
   EXPECT_EQ(s.st.slots[0].state, twin::slot_state::empty);
   EXPECT_EQ(s.st.slots[2].battery_sn, "R1-P0");  // the first free slot took the returned pack
   EXPECT_EQ(s.st.slots[2].state, twin::slot_state::charging);
+  // The packs are actors: the issued one is with the rider, the returned one (new to the twin)
+  // got its battery actor on first sight, and slot 3's charger works on its order.
+  ASSERT_TRUE(r.issued_pack);
+  EXPECT_EQ(state_of<battery_state>(r.issued_pack).pack.place_ref, "R1");
+  EXPECT_EQ(s.pack_actors.count("P1"), 0u);
+  ASSERT_EQ(s.pack_actors.count("R1-P0"), 1u);
+  const auto& returned = state_of<battery_state>(s.pack_actors.at("R1-P0")).pack;
+  EXPECT_EQ(returned.place_ref, "ST-1:3");
+  EXPECT_EQ(returned.energy_out_wh, 900);
+  const auto& charger = state_of<slot_state>(s.slot_actors[2]);
+  EXPECT_TRUE(charger.charging);
+  EXPECT_EQ(charger.order.pack_sn, "R1-P0");
+  EXPECT_EQ(charger.order.order, s.charging.at(3).order);
   // A resent request (same key) gets the same answer and changes nothing.
   auto again = swap("R1", 0.9, 0.3, "k1");
   EXPECT_EQ(again.issued_sn, "P1");
@@ -188,7 +203,7 @@ TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
   twin::country_policy cn{"CN", "CNY", {}, 0, twin::payment_terms::prepaid, 0, 0};
   auto r = verified("R1");
   auto j = sys->spawn(journal, caf::actor{});
-  auto bill = sys->spawn(billing, billing_setup{{r}, {cn}, {per_kwh()}, false}, j);
+  auto bill = sys->spawn(billing, billing_setup{{r}, {cn}, {per_kwh()}, false, {}}, j);
   station_setup st;
   st.station = twin::make_station("ST-9", "Old", {22.5, 114.0}, 3, 3000, twin::from_ms(now()));
   st.station.link.online = true;
@@ -206,7 +221,7 @@ TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
   // The returned pack reads SoH 0.703; 1500 Wh drawn (0.9 -> 0.1 of 1500 x 0.703 = 844 Wh, 0.5627 cycles)
   // costs 0.0056 SoH: 0.6974 < 0.7, so it is retired in slot 2 instead of charging.
   caf::scoped_actor self{*sys};
-  self->send(s, swap_atom::value, swap_request{"R1", "60V", "OLD-1", 0.1, 0.9, "k", 0.703, 900});
+  self->send(s, swap_atom::value, swap_request{"R1", "60V", "OLD-1", 0.1, 0.9, "k", 0.703, 900, {}});
   sched->run();
   auto& state = state_of<station_state>(s);
   EXPECT_EQ(state.st.slots[1].battery_sn, "OLD-1");
@@ -217,12 +232,16 @@ TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
   int retired = 0;
   for (const auto& e : state_of<journal_state>(j).events) retired += e.kind == "retired";
   EXPECT_EQ(retired, 1);
+  const auto worn = state.pack_actors.at("OLD-1");
+  EXPECT_TRUE(state_of<battery_state>(worn).retired);  // the pack's actor decided it
+  EXPECT_FALSE(state_of<slot_state>(state.slot_actors[1]).charging);
   // The agent's repair takes the pack away: the slot is free again.
   caf::anon_send(s, repair_atom::value, std::string{"pack_retired"}, 2);
   sched->run();
   EXPECT_EQ(state.st.slots[1].state, twin::slot_state::empty);
   EXPECT_TRUE(state.st.slots[1].battery_sn.empty());
   EXPECT_EQ(state.packs.count("OLD-1"), 0u);
+  EXPECT_EQ(state_of<battery_state>(worn).pack.place, twin::pack_place::warehouse);
   for (auto& h : {s, bill, j}) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "cli_harness.hpp"
@@ -110,6 +111,50 @@ TEST_F(cli_sim, OutReplacesTheBackOfficeOfAnEarlierRun) {
   EXPECT_EQ(st.stations().size(), 1u);
   EXPECT_FALSE(st.setting("left over"));
   EXPECT_EQ(static_cast<std::int64_t>(st.swaps().size()), report_of(out)["network"]["swaps"].get<std::int64_t>());
+}
+
+// The ledger is written by the store actor while the run goes on (app/run_backoffice.hpp): every
+// posting of the run once, before the rows imported at its end, and exactly the run's money.
+TEST_F(cli_sim, TheLedgerOfTheRunIsWrittenDuringTheRunEachPostingOnce) {
+  const auto out = dir_ / "run";
+  sim_ok("demo-city.textproto", out, {"--days", "1"});
+  EXPECT_FALSE(fs::exists(out / "swaptwin.db.partial"));
+  auto report = report_of(out);
+  ASSERT_FALSE(report.is_discarded());
+  adapters::store st((out / "swaptwin.db").string());
+  const auto postings = st.postings();
+  std::set<std::string> keys;
+  std::map<std::string, std::int64_t> usage, revenue, swaps_net;
+  std::int64_t usage_rows = 0, opening_rows = 0;
+  for (const auto& p : postings) {
+    EXPECT_TRUE(keys.insert(p.key).second) << "twice: " << p.key;
+    if (p.kind == twin::posting_kind::usage_charge) {
+      usage[p.amount.currency] += p.amount.minor;
+      ++usage_rows;
+    }
+    if (twin::is_revenue(p.kind)) revenue[p.amount.currency] += p.amount.minor;
+    opening_rows += p.key.rfind("open:", 0) == 0;
+  }
+  ASSERT_GT(usage_rows, 0);
+  EXPECT_GT(opening_rows, 0);
+  // The revenue of the ledger is the report's, currency by currency.
+  for (const auto& [cur, kinds] : report["network"]["revenue"].items()) {
+    std::int64_t total = 0;
+    for (const auto& [kind, minor] : kinds.items()) total += minor.get<std::int64_t>();
+    EXPECT_EQ(revenue[cur], total) << cur;
+  }
+  // Usage charges are those of the swaps (rebuilt from the journal's events at the end).
+  std::int64_t charged_swaps = 0;
+  for (const auto& s : st.swaps()) {
+    swaps_net[s.net.currency] += s.net.minor;
+    charged_swaps += s.net.minor != 0;
+  }
+  for (const auto& [cur, minor] : usage) EXPECT_EQ(minor, swaps_net[cur]) << cur;
+  EXPECT_EQ(usage_rows, charged_swaps);
+  // Written during the run: the run's postings precede the opening deposits imported after it.
+  const auto last_run = st.db().scalar("SELECT max(id) FROM ledger WHERE idempotency_key NOT LIKE 'open:%'");
+  const auto first_open = st.db().scalar("SELECT min(id) FROM ledger WHERE idempotency_key LIKE 'open:%'");
+  EXPECT_LT(last_run, first_open);
 }
 
 // A copy of erlang-b with `edit` applied; returns its path and the 1-based line the edit is on.

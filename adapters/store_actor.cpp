@@ -1,0 +1,120 @@
+#include "adapters/store_actor.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include <caf/all.hpp>
+
+#include "actors/ledger_entry.hpp"
+
+namespace swaptwin::adapters {
+
+namespace {
+using self_ptr = actors::store_api::stateful_pointer<store_actor_state>;
+
+caf::error store_failure(const std::string& what) { return caf::make_error(caf::sec::runtime_error, "store: " + what); }
+
+// One flushdue per generation: a commit (or a new arming) makes the pending one stale instead of
+// cancelling it, which the 0.17 clock cannot do for a delayed_send.
+void arm_timer(self_ptr self, caf::timespan delay) {
+  auto& st = self->state;
+  st.timer_armed = true;
+  self->delayed_send(self, delay, actors::flushdue_atom::value, ++st.timer_generation);
+}
+
+bool open_if_needed(store_actor_state& st) {
+  if (st.db) return true;
+  try {
+    st.db = std::make_unique<store>(st.cfg.path, st.cfg.options);
+    return true;
+  } catch (const std::exception& e) {
+    st.last_error = st.cfg.path + ": " + e.what();
+    return false;
+  }
+}
+
+// Commits the buffer in one transaction and answers its waiters. On failure the entries stay
+// buffered, the waiters get the error, and a retry is armed with a doubling back-off.
+caf::error commit(self_ptr self) {
+  auto& st = self->state;
+  if (st.buffer.empty()) return caf::none;
+  std::vector<bool> appended;
+  bool ok = open_if_needed(st);
+  if (ok) {
+    try {
+      appended = st.db->append_postings_marked(st.buffer);
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      ok = false;
+    }
+  }
+  if (!ok) {
+    auto err = store_failure(st.last_error);
+    for (auto& w : st.waiters) w.promise.deliver(err);
+    st.waiters.clear();
+    ++st.failures;
+    const auto backoff = st.cfg.flush_interval * (std::int64_t{1} << std::min(st.failures, 6));
+    arm_timer(self, backoff);
+    return err;
+  }
+  const auto written = std::count(appended.begin(), appended.end(), true);
+  st.appended += written;
+  st.duplicates += static_cast<std::int64_t>(appended.size()) - written;
+  ++st.commits;
+  st.failures = 0;
+  st.last_error.clear();
+  for (auto& w : st.waiters)
+    w.promise.deliver(static_cast<std::int64_t>(std::count(appended.begin() + static_cast<std::ptrdiff_t>(w.begin),
+                                                           appended.begin() + static_cast<std::ptrdiff_t>(w.end), true)));
+  st.waiters.clear();
+  st.buffer.clear();
+  st.timer_armed = false;
+  ++st.timer_generation;  // the pending timer, if any, has nothing left to do
+  return caf::none;
+}
+}  // namespace
+
+actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  if (st.cfg.batch_size == 0) st.cfg.batch_size = 1;
+  open_if_needed(st);  // early, so the schema exists at once; a failure is retried at the first commit
+  return {
+      [=](actors::persist_atom, std::vector<actors::ledger_entry>& entries) {
+        auto& st = self->state;
+        auto promise = self->make_response_promise<std::int64_t>();
+        std::vector<twin::posting> rows;
+        rows.reserve(entries.size());
+        for (const auto& e : entries) {
+          auto p = actors::from_entry(e);
+          if (!p) {
+            promise.deliver(store_failure("ledger entry '" + e.key + "' has an unknown kind or no key"));
+            return promise;
+          }
+          rows.push_back(std::move(*p));
+        }
+        const auto begin = st.buffer.size();
+        std::move(rows.begin(), rows.end(), std::back_inserter(st.buffer));
+        st.waiters.push_back(store_waiter{begin, st.buffer.size(), promise});
+        if (st.buffer.size() >= st.cfg.batch_size) {
+          (void)commit(self);  // the waiters, this one included, have their answer
+        } else if (!st.timer_armed && !st.buffer.empty()) {
+          arm_timer(self, st.cfg.flush_interval);
+        }
+        return promise;
+      },
+      [=](actors::flush_atom) -> caf::result<std::int64_t> {
+        if (auto err = commit(self)) return err;
+        return self->state.appended;
+      },
+      [=](actors::flushdue_atom, std::uint64_t generation) {
+        auto& st = self->state;
+        if (generation != st.timer_generation || !st.timer_armed) return;
+        st.timer_armed = false;
+        (void)commit(self);
+      },
+  };
+}
+
+}  // namespace swaptwin::adapters

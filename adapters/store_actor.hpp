@@ -1,0 +1,67 @@
+#pragma once
+/// The `store` actor: the only owner of the back office's SQLite connection, implementing
+/// actors::store_api (actors/protocol.hpp). It buffers ledger entries and writes them in one
+/// transaction per batch (group commit), so a busy network pays one commit per batch, not per row.
+///
+/// A batch is committed when the buffer reaches `batch_size`, when a flush request arrives, or
+/// `flush_interval` of the actor clock after the first entry went into an empty buffer (a
+/// delayed_send: exact under the `testing` scheduler's virtual time, real time live). A persist
+/// request is answered only once its entries are committed. A failed commit (disk full, database
+/// locked) answers the waiting requests with an error and keeps every entry buffered: the next
+/// commit retries them, after a back-off that doubles up to 64 x `flush_interval`.
+///
+/// It writes from its handlers (blocking I/O): live, spawn it `caf::detached` so it holds no
+/// worker thread of the scheduler; under `testing` spawn it plainly.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/timespan.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/protocol.hpp"
+#include "adapters/store.hpp"
+#include "twin/ledger.hpp"
+
+namespace swaptwin::adapters {
+
+/// How the store actor opens its database and batches.
+struct store_actor_config {
+  std::string path;                  ///< SQLite file (created with the schema when missing)
+  store_options options;             ///< how to open it
+  std::size_t batch_size = 512;      ///< commit as soon as this many entries are buffered
+  caf::timespan flush_interval = std::chrono::milliseconds{200};  ///< longest an entry waits in the buffer
+};
+
+/// A persist request waiting for its entries, buffer[begin, end), to be committed.
+struct store_waiter {
+  std::size_t begin = 0, end = 0;
+  caf::typed_response_promise<std::int64_t> promise;
+};
+
+/// The store actor's state (readable by tests under the testing scheduler).
+struct store_actor_state {
+  store_actor_config cfg;
+  std::unique_ptr<store> db;             ///< null until opened (opening is retried at each commit)
+  std::vector<twin::posting> buffer;     ///< received, not yet committed, in arrival order
+  std::vector<store_waiter> waiters;     ///< requests whose entries are in `buffer`
+  std::uint64_t timer_generation = 0;    ///< a flushdue with another generation is stale
+  bool timer_armed = false;              ///< a flushdue for the current generation is pending
+  int failures = 0;                      ///< commits failed in a row (for the back-off)
+  std::int64_t appended = 0;             ///< entries written since start (duplicates not counted)
+  std::int64_t duplicates = 0;           ///< entries whose key was in the ledger already
+  std::int64_t commits = 0;              ///< batches committed
+  std::string last_error;                ///< what the last failed commit said, empty after a success
+  static inline const char* name = "store";
+};
+
+/// The store actor. Spawn with its configuration: `sys.spawn(store_actor, cfg)`.
+actors::store_api::behavior_type store_actor(actors::store_api::stateful_pointer<store_actor_state> self,
+                                             store_actor_config cfg);
+
+}  // namespace swaptwin::adapters
