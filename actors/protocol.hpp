@@ -42,10 +42,11 @@ using done_atom = caf::atom_constant<caf::atom("done")>;          ///< agent -> 
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;    ///< viewer -> feed
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;      ///< viewer -> feed
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;      ///< feed -> subscriber, first message
-using charge_atom = caf::atom_constant<caf::atom("charge")>;      ///< station -> slot: charge this pack
-using power_atom = caf::atom_constant<caf::atom("power")>;        ///< station -> slot: your share of the site cap changed
-using stop_atom = caf::atom_constant<caf::atom("stop")>;          ///< station -> slot: stop charging (pack out, fault)
-using ready_atom = caf::atom_constant<caf::atom("ready")>;        ///< slot -> itself, then -> station: the pack is ready
+using charged_atom = caf::atom_constant<caf::atom("charged")>;    ///< station -> itself: the next charging event
+using charge_atom = caf::atom_constant<caf::atom("charge")>;      ///< station -> slot: a pack starts charging
+using stop_atom = caf::atom_constant<caf::atom("stop")>;          ///< station -> slot: charging cut off (fault, retired)
+using ready_atom = caf::atom_constant<caf::atom("ready")>;        ///< station -> slot: its pack is ready
+using release_atom = caf::atom_constant<caf::atom("release")>;    ///< station -> slot: its pack was taken out
 using pack_atom = caf::atom_constant<caf::atom("pack")>;          ///< station or slot -> battery: a reading and where it is
 using retire_atom = caf::atom_constant<caf::atom("retire")>;      ///< battery -> station: take me out of service
 
@@ -161,26 +162,21 @@ struct assignment {
 
 // ---- slots and packs ----------------------------------------------------------------------
 
-/// Station -> slot: charge the pack now in the slot from `soc`. The slot's charger follows the
-/// two-phase curve of `capacity_wh` ... `taper_floor` (twin::charge_params) under `alloc_w` and
-/// schedules the one event of the pack turning ready; `order` tells its answers from older ones.
+/// Station -> slot: the pack just put in the slot charges from `soc` under order `order`.
 struct charge_order {
   std::uint64_t order = 0;
   std::string pack_sn;
-  caf::actor pack;                 ///< told the energy charged (may be null)
-  double capacity_wh = 0, max_power_w = 0, knee_soc = 0.8, taper_floor = 0.1;
+  caf::actor pack;                 ///< its battery actor, told what it was charged (may be null)
   double soc = 0;
-  double alloc_w = 0;              ///< the slot's share of the site cap (max_power_w when not capped)
-  double ready_soc = 0.95;
-  std::int64_t ready_at_ms = 0;    ///< when set (exponential charge times), ready at this instant instead
 };
 
-/// Slot -> station: the pack of `order` reached the ready SoC.
+/// Station -> slot: the pack of `order` stopped charging, ready (`ready_atom`) or cut off by a
+/// fault or its retirement (`stop_atom`), after taking `energy_wh` from the charger.
 struct slot_ready {
   int slot = 0;
   std::uint64_t order = 0;
   double soc = 0;
-  std::int64_t energy_wh = 0;      ///< charged into the pack by this order
+  std::int64_t energy_wh = 0;
 };
 
 /// A reading of a pack and where it is now: station -> battery when a cabinet takes a pack back
@@ -283,8 +279,7 @@ typename Inspector::result_type inspect(Inspector& f, assignment& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, charge_order& x) {
-  return f(caf::meta::type_name("charge_order"), x.order, x.pack_sn, x.pack, x.capacity_wh, x.max_power_w, x.knee_soc,
-           x.taper_floor, x.soc, x.alloc_w, x.ready_soc, x.ready_at_ms);
+  return f(caf::meta::type_name("charge_order"), x.order, x.pack_sn, x.pack, x.soc);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, slot_ready& x) {

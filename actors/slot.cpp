@@ -1,102 +1,68 @@
 #include "actors/slot.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "actors/clock.hpp"
 
 namespace swaptwin::actors {
 
+std::int64_t charging_ms_at(const slot_state& st, std::int64_t now_ms) {
+  return st.charging_ms + (st.state == twin::slot_state::charging ? now_ms - st.since_ms : 0);
+}
+
 namespace {
 using self_ptr = caf::stateful_actor<slot_state>*;
 
-// Brings the pack to `now` along the curve under the share in force.
-void advance(slot_state& st, std::int64_t now) {
-  if (!st.charging || now <= st.at_ms) return;
-  if (st.order.ready_at_ms == 0) {
-    const double soc = twin::soc_after(st.params, st.order.alloc_w, st.soc_at, static_cast<double>(now - st.at_ms) / 1000.0);
-    st.energy_wh += (soc - st.soc_at) * st.params.capacity_wh;
-    st.soc_at = soc;
-  }
-  st.at_ms = now;
+// Closes the meters of the state that ends now and enters `next`.
+void enter(slot_state& st, twin::slot_state next, std::int64_t now) {
+  if (st.state == twin::slot_state::charging) st.charging_ms += now - st.since_ms;
+  if (!st.pack_sn.empty()) st.occupied_ms += now - st.since_ms;
+  st.state = next;
+  st.since_ms = now;
 }
 
-// Plans the one event of the pack turning ready under the share in force (none if it never will).
-void plan_ready(self_ptr self, std::int64_t now) {
+// The charger stopped: meter the energy and tell the pack what it took.
+void end_order(self_ptr self, const slot_ready& r, twin::slot_state next, const char* why) {
   auto& st = self->state;
-  ++st.generation;
-  st.ready_at_ms = -1;
-  if (st.order.ready_at_ms > 0) {
-    st.ready_at_ms = st.order.ready_at_ms;
-  } else {
-    const double s = twin::seconds_to_soc(st.params, st.order.alloc_w, st.soc_at, st.order.ready_soc);
-    if (!std::isfinite(s)) return;
-    st.ready_at_ms = st.at_ms + static_cast<std::int64_t>(std::ceil(s * 1000.0));
-  }
-  self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(st.ready_at_ms - now, 0)}, ready_atom::value,
-                     st.generation);
-}
-
-// Tells the pack what it was charged, once, when the order ends (ready or stopped).
-void report_energy(self_ptr self, std::int64_t now) {
-  auto& st = self->state;
-  if (!st.order.pack) return;
-  self->send(st.order.pack, pack_atom::value,
-             pack_report{"charged", st.setup.station_sn, st.setup.index, {}, st.soc_at, 1, 0,
-                         static_cast<std::int64_t>(std::lround(st.energy_wh)), now});
-}
-
-void on_ready(self_ptr self, std::uint64_t generation) {
-  auto& st = self->state;
-  if (!st.charging || generation != st.generation) return;  // re-planned or stopped since
+  if (r.order != st.order || st.state != twin::slot_state::charging) return;  // an older order
   const auto now = now_ms(self);
-  advance(st, now);
-  if (st.order.ready_at_ms > 0) {  // exponential charge time: full at the drawn instant
-    st.energy_wh += (1.0 - st.soc_at) * st.params.capacity_wh;
-    st.soc_at = 1.0;
-  }
-  st.charging = false;
-  ++st.readies;
-  report_energy(self, now);
-  self->send(st.setup.station, ready_atom::value,
-             slot_ready{st.setup.index, st.order.order, st.soc_at, static_cast<std::int64_t>(std::lround(st.energy_wh))});
+  enter(st, next, now);
+  st.order = 0;
+  st.energy_wh += r.energy_wh;
+  if (next == twin::slot_state::ready) ++st.sessions;
+  if (st.pack)
+    self->send(st.pack, pack_atom::value, pack_report{why, st.station_sn, st.index, {}, r.soc, 1, 0, r.energy_wh, now});
 }
 }  // namespace
 
 caf::behavior slot(caf::stateful_actor<slot_state>* self, slot_setup setup) {
-  self->state.setup = std::move(setup);
+  auto& st = self->state;
+  st.index = setup.index;
+  st.station_sn = std::move(setup.station_sn);
+  st.state = setup.state;
+  st.pack_sn = std::move(setup.pack_sn);
+  st.pack = std::move(setup.pack);
+  st.since_ms = now_ms(self);
   return {
       [=](charge_atom, const charge_order& o) {
-        auto& st = self->state;
-        const auto now = now_ms(self);
-        st.order = o;
-        st.params = twin::charge_params{o.capacity_wh, o.max_power_w, o.knee_soc, o.taper_floor};
-        st.soc_at = o.soc;
-        st.at_ms = now;
-        st.energy_wh = 0;
-        st.charging = true;
-        ++st.orders;
-        plan_ready(self, now);
+        auto& s = self->state;
+        enter(s, twin::slot_state::charging, now_ms(self));
+        s.order = o.order;
+        s.pack_sn = o.pack_sn;
+        s.pack = o.pack;
       },
-      [=](power_atom, std::uint64_t order, double alloc_w) {
-        auto& st = self->state;
-        if (!st.charging || order != st.order.order) return;
-        const auto now = now_ms(self);
-        advance(st, now);
-        st.order.alloc_w = alloc_w;
-        plan_ready(self, now);
+      [=](ready_atom, const slot_ready& r) { end_order(self, r, twin::slot_state::ready, "charged"); },
+      [=](stop_atom, const slot_ready& r) { end_order(self, r, twin::slot_state::fault, "charged"); },
+      [=](release_atom) {
+        auto& s = self->state;
+        enter(s, twin::slot_state::empty, now_ms(self));
+        s.pack_sn.clear();
+        s.pack = caf::actor{};
+        s.order = 0;
       },
-      [=](stop_atom, std::uint64_t order) {
-        auto& st = self->state;
-        if (!st.charging || order != st.order.order) return;
-        const auto now = now_ms(self);
-        advance(st, now);
-        st.charging = false;
-        ++st.generation;
-        st.ready_at_ms = -1;
-        report_energy(self, now);
+      [=](fault_atom, bool out_of_order) {
+        auto& s = self->state;
+        if (out_of_order) enter(s, twin::slot_state::fault, now_ms(self));
+        else enter(s, s.pack_sn.empty() ? twin::slot_state::empty : twin::slot_state::ready, now_ms(self));
       },
-      [=](ready_atom, std::uint64_t generation) { on_ready(self, generation); },
   };
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-/// The slot actor: one slot's charger. The station (the site's power controller) orders it to
-/// charge a pack under a share of the site cap; the slot follows the two-phase curve of twin/
-/// charging, schedules the single event of its pack turning ready, tells the station and the
-/// pack's battery actor, and re-plans that event whenever its share changes. It never ticks.
+/// The slot actor: one slot of a cabinet, as the back end knows it. Its station (the site's power
+/// controller, which plans the single charging event of the site) tells it when a pack goes in,
+/// starts and stops charging and is taken out; the slot keeps its state and its meters (energy
+/// charged, charge sessions, time charging, time holding a pack, exact to the millisecond) and
+/// tells the pack's battery actor what it charged into it.
 
 #include <cstdint>
+#include <string>
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
@@ -12,34 +14,40 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/protocol.hpp"
-#include "twin/charging.hpp"
+#include "twin/station.hpp"
 
 namespace swaptwin::actors {
 
-/// Which slot of which station.
+/// Which slot of which station, and what it holds at the start.
 struct slot_setup {
-  int index = 0;          ///< 1-based
+  int index = 0;                  ///< 1-based
   std::string station_sn;
-  caf::actor station;     ///< told when a pack is ready
+  twin::slot_state state = twin::slot_state::empty;
+  std::string pack_sn;
+  caf::actor pack;                ///< battery actor of the pack it holds (may be null)
 };
 
-/// The slot's state: the order it charges and where the pack was at its last change.
+/// The slot's record.
 struct slot_state {
-  slot_setup setup;
-  bool charging = false;
-  charge_order order;               ///< the current order (its alloc_w is the share in force)
-  twin::charge_params params;
-  double soc_at = 0;                ///< SoC at `at_ms`
-  std::int64_t at_ms = 0;
-  double energy_wh = 0;             ///< charged into the pack under this order so far
-  std::uint64_t generation = 0;     ///< of the pending ready event; older ones are ignored
-  std::int64_t ready_at_ms = -1;    ///< when the pending event is due, -1 when none
-  std::int64_t orders = 0, readies = 0;
+  int index = 0;
+  std::string station_sn;
+  twin::slot_state state = twin::slot_state::empty;
+  std::string pack_sn;
+  caf::actor pack;
+  std::uint64_t order = 0;        ///< the charge order in force (0: none)
+  std::int64_t since_ms = 0;      ///< when the state last changed
+  std::int64_t energy_wh = 0;     ///< charged into packs, all sessions
+  std::int64_t sessions = 0;      ///< charge orders completed (ready)
+  std::int64_t charging_ms = 0;   ///< time spent charging, up to `since_ms`
+  std::int64_t occupied_ms = 0;   ///< time holding a pack, up to `since_ms`
   static inline const char* name = "slot";
 };
 
-/// Handles `charge_atom, charge_order`, `power_atom, order, alloc_w`, `stop_atom, order` from its
-/// station, and its own `ready_atom, generation` timer.
+/// Time charging up to `now_ms` (the meter plus the current session).
+std::int64_t charging_ms_at(const slot_state& st, std::int64_t now_ms);
+
+/// Handles, from its station: `charge_atom, charge_order`, `ready_atom, slot_ready`,
+/// `stop_atom, slot_ready`, `release_atom`, and `fault_atom, bool` (out of order, or back).
 caf::behavior slot(caf::stateful_actor<slot_state>* self, slot_setup setup);
 
 }  // namespace swaptwin::actors

@@ -32,18 +32,38 @@ void journal(self_ptr self, sim_event e) {
   if (self->state.journal) self->send(self->state.journal, event_atom::value, std::move(e));
 }
 
-// Brings the station's view of every charging slot to `now`: SoC along the curve under its share
-// (the slot actors follow the same curve; they say when a pack is ready).
-void advance(station_state& st, std::int64_t now) {
-  if (st.cfg.exponential) return;
-  for (auto& [index, c] : st.charging) {
-    auto& sl = slot_at(st, index);
-    double soc = twin::soc_after(c.params, c.alloc_w, c.soc_at, static_cast<double>(now - c.at_ms) / 1000.0);
-    st.energy_wh += (soc - c.soc_at) * c.params.capacity_wh;
-    c.soc_at = soc;
-    c.at_ms = now;
-    sl.soc = soc;
-    if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = soc;
+// Brings every charging slot to `now`: SoC along the curve under its share of the cap; a pack that
+// reached the ready SoC stops, and its slot actor is told.
+void advance(self_ptr self, std::int64_t now) {
+  auto& st = self->state;
+  for (auto it = st.charging.begin(); it != st.charging.end();) {
+    auto& sl = slot_at(st, it->first);
+    auto& c = it->second;
+    bool ready = false;
+    if (st.cfg.exponential) {
+      ready = now >= c.ready_at_ms;
+      if (ready) sl.soc = 1.0;
+    } else {
+      const auto& p = c.params;
+      double soc = twin::soc_after(p, c.alloc_w, c.soc_at, static_cast<double>(now - c.at_ms) / 1000.0);
+      c.energy_wh += (soc - c.soc_at) * p.capacity_wh;
+      st.energy_wh += (soc - c.soc_at) * p.capacity_wh;
+      c.soc_at = soc;
+      c.at_ms = now;
+      sl.soc = soc;
+      ready = soc >= st.cfg.ready_soc - 1e-9;
+    }
+    if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = sl.soc;
+    if (!ready) {
+      ++it;
+      continue;
+    }
+    sl.state = twin::slot_state::ready;
+    sl.charge_power_w = 0;
+    journal(self, sim_event{now, "ready", st.st.sn, {}, sl.battery_sn, sl.index, 0, sl.model_id});
+    self->send(st.slot_actors[static_cast<size_t>(sl.index - 1)], ready_atom::value,
+               slot_ready{sl.index, c.order, sl.soc, std::lround(c.energy_wh)});
+    it = st.charging.erase(it);
   }
 }
 
@@ -76,9 +96,7 @@ void publish_stock(self_ptr self) {
   }
 }
 
-// Shares the site cap among the charging slots (what each accepts now) and records the load. A
-// slot the cap does not hold back gets its charger's full power: its curve then depends on nothing
-// else, so a change elsewhere on the site does not re-plan it.
+// Shares the site cap among the charging slots (what each accepts now) and records the load.
 void allocate(station_state& st) {
   std::vector<double> demand;
   for (const auto& [index, c] : st.charging) {
@@ -88,7 +106,7 @@ void allocate(station_state& st) {
   double total = 0;
   size_t i = 0;
   for (auto& [index, c] : st.charging) {
-    c.alloc_w = alloc[i] >= demand[i] - 1e-9 ? std::max(alloc[i], c.params.max_power_w) : alloc[i];
+    c.alloc_w = alloc[i];
     double draw = std::min(alloc[i], demand[i]);
     st.st.slots[static_cast<size_t>(index - 1)].charge_power_w = static_cast<int>(std::lround(draw));
     total += draw;
@@ -98,34 +116,36 @@ void allocate(station_state& st) {
   st.peak_power_w = std::max(st.peak_power_w, static_cast<int>(std::lround(total)));
 }
 
-// Tells each slot actor its new order or its changed share (after allocate()).
-void dispatch(self_ptr self) {
+// Schedules the site's one next charging event (a pack turning ready); stale ones are ignored by
+// generation.
+void schedule(self_ptr self, std::int64_t now) {
   auto& st = self->state;
-  for (auto& [index, c] : st.charging) {
-    if (c.sent_w == c.alloc_w) continue;
-    const auto& slot = st.slot_actors[static_cast<size_t>(index - 1)];
-    if (c.sent_w < 0) {
-      const auto& sl = slot_at(st, index);
-      auto pack = st.pack_actors.find(sl.battery_sn);
-      self->send(slot, charge_atom::value,
-                 charge_order{c.order, sl.battery_sn, pack == st.pack_actors.end() ? caf::actor{} : pack->second,
-                              c.params.capacity_wh, c.params.max_power_w, c.params.knee_soc, c.params.taper_floor,
-                              c.soc_at, c.alloc_w, st.cfg.ready_soc, c.ready_at_ms});
-    } else {
-      self->send(slot, power_atom::value, c.order, c.alloc_w);
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (const auto& [index, c] : st.charging) {
+    if (st.cfg.exponential) {
+      next = std::min(next, c.ready_at_ms);
+      continue;
     }
-    c.sent_w = c.alloc_w;
+    double s = twin::seconds_to_soc(c.params, c.alloc_w, c.soc_at, st.cfg.ready_soc);
+    if (std::isfinite(s)) next = std::min(next, c.at_ms + static_cast<std::int64_t>(std::ceil(s * 1000.0)));
   }
+  ++st.generation;
+  if (next == std::numeric_limits<std::int64_t>::max()) return;
+  self->delayed_send(self, std::chrono::milliseconds{std::max<std::int64_t>(next - now, 0)}, charged_atom::value,
+                     st.generation);
 }
 
-// Shares the cap again after a change of the site's load and tells the slots.
-void rebalance(self_ptr self) {
+// The site's load changed: share the cap again and plan the next event.
+void rebalance(self_ptr self, std::int64_t now) {
   allocate(self->state);
-  dispatch(self);
+  schedule(self, now);
 }
 
-// A pack went into `index` at `soc` now: it starts charging (its order goes out with dispatch()).
-void start_charging(station_state& st, int index, double soc, std::int64_t now) {
+const caf::actor& slot_actor(station_state& st, int index) { return st.slot_actors[static_cast<size_t>(index - 1)]; }
+
+// A pack in `index` starts charging from `soc` now, under a new order its slot actor is told.
+void start_charging(self_ptr self, int index, double soc, std::int64_t now) {
+  auto& st = self->state;
   slot_charge c;
   c.params = charge_params_for(st, slot_at(st, index));
   c.soc_at = soc;
@@ -136,14 +156,22 @@ void start_charging(station_state& st, int index, double soc, std::int64_t now) 
     c.ready_at_ms = now + static_cast<std::int64_t>(std::ceil(d(st.rng) * 1000.0));
   }
   st.charging[index] = c;
+  const auto& sn = slot_at(st, index).battery_sn;
+  auto pack = st.pack_actors.find(sn);
+  self->send(slot_actor(st, index), charge_atom::value,
+             charge_order{c.order, sn, pack == st.pack_actors.end() ? caf::actor{} : pack->second, soc});
 }
 
-// The slot stops charging (fault, retired pack): its order is withdrawn.
+// The slot is cut off (fault, retired pack): its order ends; a slot not charging is just out of order.
 void stop_charging(self_ptr self, int index) {
   auto& st = self->state;
   auto it = st.charging.find(index);
-  if (it == st.charging.end()) return;
-  if (it->second.sent_w >= 0) self->send(st.slot_actors[static_cast<size_t>(index - 1)], stop_atom::value, it->second.order);
+  if (it == st.charging.end()) {
+    self->send(slot_actor(st, index), fault_atom::value, true);
+    return;
+  }
+  self->send(slot_actor(st, index), stop_atom::value,
+             slot_ready{index, it->second.order, it->second.soc_at, std::lround(it->second.energy_wh)});
   st.charging.erase(it);
   slot_at(st, index).charge_power_w = 0;
 }
@@ -182,31 +210,13 @@ void retire(self_ptr self, const std::string& sn) {
   const auto now = now_ms(self);
   auto sl = std::find_if(st.st.slots.begin(), st.st.slots.end(), [&](const twin::slot& x) { return x.battery_sn == sn; });
   if (sl == st.st.slots.end() || st.faulted.count(sl->index)) return;
-  advance(st, now);
+  advance(self, now);
   stop_charging(self, sl->index);
   st.faulted[sl->index] = twin::slot_state::empty;  // what the slot is once the pack is gone
   sl->state = twin::slot_state::fault;
   journal(self, sim_event{now, "retired", st.st.sn, {}, sn, sl->index, 0, {}});
   if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "pack_retired", sl->index, now});
-  rebalance(self);
-  publish_stock(self);
-}
-
-// A slot says its pack reached the ready SoC.
-void on_ready(self_ptr self, const slot_ready& r) {
-  auto& st = self->state;
-  auto it = st.charging.find(r.slot);
-  if (it == st.charging.end() || it->second.order != r.order) return;  // stopped or re-ordered since
-  const auto now = now_ms(self);
-  advance(st, now);
-  st.charging.erase(it);
-  auto& sl = slot_at(st, r.slot);
-  sl.soc = r.soc;
-  if (auto pack = st.packs.find(sl.battery_sn); pack != st.packs.end()) pack->second.soc = r.soc;
-  sl.state = twin::slot_state::ready;
-  sl.charge_power_w = 0;
-  journal(self, sim_event{now, "ready", st.st.sn, {}, sl.battery_sn, sl.index, 0, sl.model_id});
-  rebalance(self);
+  rebalance(self, now);
   publish_stock(self);
 }
 
@@ -214,7 +224,7 @@ void on_ready(self_ptr self, const slot_ready& r) {
 // Returns the settle request to send, or a refusal.
 caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_request& req, std::int64_t now) {
   auto& st = self->state;
-  advance(st, now);
+  advance(self, now);
   const bool returning = !req.returned_sn.empty();
   if (auto d = twin::authorize_station(st.st, returning, req.model_id); !d.allowed())
     return refusal(self, req, d.reason, d.detail, now);
@@ -245,16 +255,15 @@ caf::variant<settle_request, swap_result> move_packs(self_ptr self, const swap_r
                    st.soh_loss_per_cycle);
   st.last_issued = issued;
   st.last_issued_actor = issued_actor;
+  self->send(slot_actor(st, slots->slot_out), release_atom::value);
   report_pack(self, issued_actor, "released", issued, 0, req.rider_id, 0, now);
   if (returning) {
     st.packs[returned.sn] = returned;
     st.pack_actors[returned.sn] = returned_actor;
-    start_charging(st, slots->slot_in, req.returned_soc, now);
-    rebalance(self);  // the slot's order goes out before the pack's reading, so a retirement finds it charging
+    start_charging(self, slots->slot_in, req.returned_soc, now);
     report_pack(self, returned_actor, "docked", st.packs[returned.sn], slots->slot_in, req.rider_id, drawn, now);
-  } else {
-    rebalance(self);
   }
+  rebalance(self, now);
   publish_stock(self);
   journal(self, sim_event{now, "swap", st.st.sn, req.rider_id, req.model_id, slots->slot_out, drawn, issued.sn});
   return settle_request{req.rider_id, st.st.sn, req.model_id, req.returned_sn, drawn, issued.sn, now, req.key};
@@ -327,12 +336,12 @@ void on_fault(self_ptr self, const fault& f) {
     return;
   }
   if (f.slot < 1 || f.slot > static_cast<int>(st.st.slots.size()) || st.faulted.count(f.slot)) return;
-  advance(st, now);
+  advance(self, now);
   auto& sl = slot_at(st, f.slot);
   st.faulted[f.slot] = sl.state;
   sl.state = twin::slot_state::fault;
   stop_charging(self, f.slot);
-  rebalance(self);
+  rebalance(self, now);
   publish_stock(self);
   journal(self, sim_event{now, "fault", st.st.sn, {}, f.kind, f.slot, 0, {}});
   // The cabinet reports the alarm when its link is up; otherwise the offline alert covers it.
@@ -357,9 +366,10 @@ void on_repair(self_ptr self, const std::string& kind, int slot) {
   auto it = st.faulted.find(slot);
   if (it == st.faulted.end()) return;
   st.faulted.erase(it);
-  advance(st, now);
+  advance(self, now);
   auto& sl = slot_at(st, slot);
   if (kind == "pack_retired") {  // the agent takes the worn pack away
+    self->send(slot_actor(st, slot), release_atom::value);
     if (auto a = st.pack_actors.find(sl.battery_sn); a != st.pack_actors.end()) {
       report_pack(self, a->second, "removed", st.packs[sl.battery_sn], slot, {}, 0, now);
       st.pack_actors.erase(a);
@@ -367,13 +377,14 @@ void on_repair(self_ptr self, const std::string& kind, int slot) {
     st.packs.erase(sl.battery_sn);
     sl = twin::slot{sl.index, twin::slot_state::empty, false, {}, {}, 0.0, 0};
   }
-  if (sl.battery_sn.empty()) sl.state = twin::slot_state::empty;
-  else if (sl.soc >= st.cfg.ready_soc) sl.state = twin::slot_state::ready;
-  else {
+  if (sl.battery_sn.empty() || sl.soc >= st.cfg.ready_soc) {
+    sl.state = sl.battery_sn.empty() ? twin::slot_state::empty : twin::slot_state::ready;
+    if (kind != "pack_retired") self->send(slot_actor(st, slot), fault_atom::value, false);
+  } else {
     sl.state = twin::slot_state::charging;
-    start_charging(st, slot, sl.soc, now);
+    start_charging(self, slot, sl.soc, now);
   }
-  rebalance(self);
+  rebalance(self, now);
   publish_stock(self);
   journal(self, sim_event{now, "repaired", st.st.sn, {}, kind, slot, 0, {}});
 }
@@ -397,9 +408,12 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
   st.timeout_ms = setup.heartbeat_ms * setup.offline_after_beats;
   st.soh_loss_per_cycle = setup.soh_loss_per_cycle;
   st.retire_below_soh = setup.retire_below_soh;
-  for (const auto& sl : st.st.slots)
-    st.slot_actors.push_back(self->spawn(slot, slot_setup{sl.index, st.st.sn, caf::actor_cast<caf::actor>(self)}));
   for (const auto& [sn, b] : st.packs) st.pack_actors.emplace(sn, self->spawn(battery, battery_setup{b, st.retire_below_soh}));
+  for (const auto& sl : st.st.slots) {
+    auto pack = st.pack_actors.find(sl.battery_sn);
+    st.slot_actors.push_back(self->spawn(slot, slot_setup{sl.index, st.st.sn, sl.state, sl.battery_sn,
+                                                          pack == st.pack_actors.end() ? caf::actor{} : pack->second}));
+  }
   // Packs below the ready SoC at the start are charging.
   const auto start = now_ms(self);
   for (auto& sl : st.st.slots) {
@@ -407,10 +421,10 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
     if (sl.soc >= st.cfg.ready_soc && !st.cfg.exponential) sl.state = twin::slot_state::ready;
     else if (sl.state != twin::slot_state::ready) {
       sl.state = twin::slot_state::charging;
-      start_charging(st, sl.index, sl.soc, start);
+      start_charging(self, sl.index, sl.soc, start);
     }
   }
-  rebalance(self);
+  rebalance(self, start);
   publish_stock(self);
   st.last_seen_ms = start;
   st.published_online = st.st.link.online;
@@ -429,7 +443,13 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
       [=](fault_atom, const fault& f) { on_fault(self, f); },
       [=](link_atom) { link_restored(self); },
       [=](repair_atom, const std::string& kind, int slot) { on_repair(self, kind, slot); },
-      [=](ready_atom, const slot_ready& r) { on_ready(self, r); },
+      [=](charged_atom, std::uint64_t generation) {
+        if (generation != self->state.generation) return;  // superseded by a later load change
+        auto now = now_ms(self);
+        advance(self, now);
+        rebalance(self, now);
+        publish_stock(self);
+      },
       [=](retire_atom, const std::string& sn) { retire(self, sn); },
       [=](swap_atom, const swap_request& req) -> caf::result<swap_result> {
         auto& st = self->state;

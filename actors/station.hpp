@@ -1,9 +1,9 @@
 #pragma once
 /// The station actor: one cabinet. Decides the station's side of a swap, asks billing for the
-/// rider's side and moves the packs; it is the site's power controller: it shares the site cap
-/// among its charging slots (each a `slot` actor that schedules the single event of its pack
-/// turning ready) and re-shares it whenever the load changes. Each pack is a `battery` actor that
-/// the station tells when it takes the pack back or hands it out.
+/// rider's side and moves the packs. It is the site's power controller: it shares the site cap
+/// among its charging slots and plans the single next charging event (a pack turning ready),
+/// recomputed when the site's load changes; never a tick. Each slot is a `slot` actor and each
+/// pack a `battery` actor, told what happens to them.
 
 #include <cstdint>
 #include <deque>
@@ -51,16 +51,16 @@ struct station_setup {
   double retire_below_soh = 0;            ///< packs below this SoH leave service (0 = never)
 };
 
-/// The station's view of a charging slot: where its pack was at the last change of the site's
-/// load and the share of the cap it was given since (the slot actor follows the same curve).
+/// A charging slot: where its pack was at the last change of the site's load, and the share of
+/// the cap it was given since.
 struct slot_charge {
   twin::charge_params params;    ///< of the pack in the slot, fixed while it charges
   double soc_at = 0;
   std::int64_t at_ms = 0;
-  double alloc_w = 0;            ///< the share in force (max power when the cap does not bind)
+  double alloc_w = 0;
   std::int64_t ready_at_ms = 0;  ///< exponential mode
-  std::uint64_t order = 0;       ///< the charge order the slot actor works on
-  double sent_w = -1;            ///< the share last told to the slot actor (-1: order not sent yet)
+  std::uint64_t order = 0;       ///< the charge order its slot actor was given
+  double energy_wh = 0;          ///< charged under this order so far
 };
 
 /// A swap answered, kept a while so a resent request gets the same answer.
@@ -78,6 +78,7 @@ struct station_state {
   std::vector<caf::actor> slot_actors;          ///< slot i at [i - 1]
   std::map<int, slot_charge> charging;          ///< by slot index
   std::uint64_t orders = 0;                     ///< charge orders given so far
+  std::uint64_t generation = 0;                 ///< of the pending charging event
   std::map<std::string, int> capacity_wh;
   int charger_power_w = 0;
   charging_config cfg;
@@ -115,7 +116,7 @@ twin::charge_params charge_params_for(const station_state& st, const twin::slot&
 constexpr std::int64_t answer_window_ms = 15 * 60 * 1000;
 
 /// Answers `swap_atom, swap_request` with a swap_result; spawns its slot actors and the battery
-/// actors of its packs; handles `ready_atom, slot_ready` from its slots and `retire_atom, sn` from packs.
+/// actors of its packs; handles its own `charged_atom` events and `retire_atom, sn` from its packs.
 caf::behavior station(caf::stateful_actor<station_state>* self, station_setup setup, caf::actor billing,
                       caf::actor journal);
 

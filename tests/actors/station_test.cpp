@@ -124,10 +124,11 @@ TEST_F(StationActor, SwapMovesPacksAndBillsUnderTheTwinRules) {
   const auto& returned = state_of<battery_state>(s.pack_actors.at("R1-P0")).pack;
   EXPECT_EQ(returned.place_ref, "ST-1:3");
   EXPECT_EQ(returned.energy_out_wh, 900);
-  const auto& charger = state_of<slot_state>(s.slot_actors[2]);
-  EXPECT_TRUE(charger.charging);
-  EXPECT_EQ(charger.order.pack_sn, "R1-P0");
-  EXPECT_EQ(charger.order.order, s.charging.at(3).order);
+  const auto& slot3 = state_of<slot_state>(s.slot_actors[2]);
+  EXPECT_EQ(slot3.state, twin::slot_state::charging);
+  EXPECT_EQ(slot3.pack_sn, "R1-P0");
+  EXPECT_EQ(slot3.order, s.charging.at(3).order);
+  EXPECT_EQ(state_of<slot_state>(s.slot_actors[0]).state, twin::slot_state::empty);  // P1 was taken from it
   // A resent request (same key) gets the same answer and changes nothing.
   auto again = swap("R1", 0.9, 0.3, "k1");
   EXPECT_EQ(again.issued_sn, "P1");
@@ -161,6 +162,12 @@ TEST_F(StationActor, PackTurnsReadyAtTheComputedInstant) {
   EXPECT_EQ(s.st.slots[0].state, twin::slot_state::ready);
   EXPECT_NEAR(s.st.slots[0].soc, 0.95, 1e-6);
   EXPECT_NEAR(s.energy_wh, 0.75 * 1500, 1e-3);
+  // The slot actor was told at that instant: it metered the session and the pack got the energy.
+  const auto& slot1 = state_of<slot_state>(s.slot_actors[0]);
+  EXPECT_EQ(slot1.state, twin::slot_state::ready);
+  EXPECT_EQ(slot1.charging_ms, due - t0);
+  EXPECT_EQ(slot1.energy_wh, 1125);
+  EXPECT_EQ(state_of<battery_state>(s.pack_actors.at("P1")).pack.energy_in_wh, 1125);
 }
 
 TEST_F(StationActor, SiteCapHoldsAtEveryChange) {
@@ -234,7 +241,7 @@ TEST_F(Ageing, AWornPackLeavesServiceAndAnAgentTakesItAway) {
   EXPECT_EQ(retired, 1);
   const auto worn = state.pack_actors.at("OLD-1");
   EXPECT_TRUE(state_of<battery_state>(worn).retired);  // the pack's actor decided it
-  EXPECT_FALSE(state_of<slot_state>(state.slot_actors[1]).charging);
+  EXPECT_EQ(state_of<slot_state>(state.slot_actors[1]).state, twin::slot_state::fault);
   // The agent's repair takes the pack away: the slot is free again.
   caf::anon_send(s, repair_atom::value, std::string{"pack_retired"}, 2);
   sched->run();
