@@ -1,5 +1,8 @@
 // Loader steps for demand and disturbances: rider populations and faults.
 #include <cmath>
+#include <exception>
+
+#include <date/tz.h>
 
 #include "scenarios/loader_internal.hpp"
 #include "twin/station.hpp"
@@ -128,6 +131,14 @@ void read_population(context& c, int i) {
   if (x.has_walk_speed_kmh()) p.walk_speed_kmh = x.walk_speed_kmh();
   if (x.has_ride_start_h()) p.ride_start_h = x.ride_start_h();
   if (x.has_ride_end_h()) p.ride_end_h = x.ride_end_h();
+  if (!x.time_zone().empty()) {
+    p.time_zone = x.time_zone();
+    try {
+      (void)date::locate_zone(p.time_zone);
+    } catch (const std::exception&) {
+      n.fail("time_zone", quoted(p.time_zone) + " is not an IANA time zone (expected e.g. \"Africa/Nairobi\")");
+    }
+  }
   check(n, "ride_start_h", p.ride_start_h, p.ride_start_h >= 0 && p.ride_start_h <= 23, "an hour", "0..23");
   check(n, "ride_end_h", p.ride_end_h, p.ride_end_h > p.ride_start_h && p.ride_end_h <= 24, "an hour",
         "after ride_start_h, at most 24");

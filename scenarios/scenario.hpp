@@ -72,6 +72,7 @@ struct population_spec {
   std::string station_sn;
   /// Riding mode: riders ride (and drain their pack) only in [ride_start_h, ride_end_h) local time.
   int ride_start_h = 6, ride_end_h = 22;
+  std::string time_zone;           ///< IANA zone of those hours; empty: the scenario's
 };
 
 /// A field agent.

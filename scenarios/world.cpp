@@ -17,10 +17,13 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t salt, std::uint64_t 
   return z ^ (z >> 31);
 }
 
-std::int64_t utc_offset_ms(const scenario& sc) {
+std::int64_t utc_offset_ms(const scenario& sc) { return utc_offset_ms(sc, sc.time_zone); }
+
+std::int64_t utc_offset_ms(const scenario& sc, const std::string& zone) {
   try {
     auto at = date::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(sc.start.time_since_epoch())};
-    return std::chrono::duration_cast<std::chrono::milliseconds>(date::locate_zone(sc.time_zone)->get_info(at).offset)
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               date::locate_zone(zone.empty() ? sc.time_zone : zone)->get_info(at).offset)
         .count();
   } catch (const std::exception&) {  // the loader checked the zone; this is only a fallback
     return 0;
@@ -211,7 +214,7 @@ rider_plans riders_for(const scenario& sc, std::uint64_t seed) {
       p.speed_mps = pop.walk_speed_kmh / 3.6;
       p.ride_start_h = pop.ride_start_h;
       p.ride_end_h = pop.ride_end_h;
-      p.utc_offset_ms = offset_ms;
+      p.utc_offset_ms = pop.time_zone.empty() ? offset_ms : utc_offset_ms(sc, pop.time_zone);
       plan.riders.reserve(static_cast<std::size_t>(riders_in(pop)));
     }
     for (int i = 0; i < riders_in(pop); ++i) {

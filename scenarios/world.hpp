@@ -37,6 +37,9 @@ struct rider_plans {
 /// The scenario time zone's UTC offset at its start, in ms (held for the whole run).
 std::int64_t utc_offset_ms(const scenario& sc);
 
+/// The offset of IANA `zone` (empty: the scenario's) at the scenario's start, in ms.
+std::int64_t utc_offset_ms(const scenario& sc, const std::string& zone);
+
 /// How many riders a population has: its count, or a pool of 100 walk-ins for a queueing
 /// population that gives none (each arrival takes the next rider of the pool).
 int riders_in(const population_spec& pop);

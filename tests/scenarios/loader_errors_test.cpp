@@ -171,6 +171,9 @@ TEST(scenario_errors, run_fields) {
   EXPECT_EQ(error_with(3, "duration_days: 0"), "bad.textproto:3: duration_days: 0 is not a duration (expected days, more than 0 and at most 3660)");
   EXPECT_EQ(error_with(3, R"(time_zone: "Asia/Shenzhen")"),
             R"(bad.textproto:3: time_zone: "Asia/Shenzhen" is not an IANA time zone (expected e.g. "Asia/Shanghai"))");
+  EXPECT_EQ(error_with(12, R"(  plan_mix { plan: "m" share: 1 } time_zone: "Africa/Nairobbi" })"),
+            R"(bad.textproto:12: populations[0].time_zone: "Africa/Nairobbi" is not an IANA time zone (expected e.g. "Africa/Nairobi"))");
+  EXPECT_EQ(error_with(12, R"(  plan_mix { plan: "m" share: 1 } time_zone: "Africa/Nairobi" })"), "(loaded without error)");
   // A field that is missing altogether has no line: 0.
   EXPECT_EQ(error_with(1, "seed: 3"), "bad.textproto:0: name: missing (expected a scenario name)");
   EXPECT_EQ(error_with(13, R"(faults { kind: "link_outage" station: "S2" at: "2026-11-25T00:00:00Z" })"),

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scenarios/scenario.hpp"
+#include "scenarios/world.hpp"
 
 using namespace swaptwin;
 using namespace swaptwin::scenarios;
@@ -95,6 +96,12 @@ TEST(scenario_examples, demo_city_has_two_cities_forty_stations_and_three_days) 
   }
   EXPECT_EQ(outages, 1);
   EXPECT_EQ(slot_faults, 1);
+  // Nairobi's riders ride by Nairobi's clock (UTC+3), Shenzhen's by the scenario's (UTC+8).
+  const auto plans = riders_for(s, s.seed);
+  ASSERT_EQ(plans.populations.size(), 3u);
+  EXPECT_EQ(s.populations[2].time_zone, "Africa/Nairobi");
+  EXPECT_EQ(plans.populations[0].shared->utc_offset_ms, 8 * 3600'000);
+  EXPECT_EQ(plans.populations[2].shared->utc_offset_ms, 3 * 3600'000);
 }
 
 TEST(scenario_examples, erlang_b_is_a_loss_system_with_a_refusal_rate_between_5_and_15_percent) {
