@@ -1,5 +1,7 @@
 #include "actors/registry.hpp"
 
+#include <algorithm>
+
 #include <caf/atom.hpp>
 
 namespace swaptwin::actors {
@@ -31,26 +33,41 @@ int& ready_of(board_entry& e, std::uint16_t model) {
   return e.ready.emplace_back(model, 0).second;
 }
 
-// Wakes the riders waiting at `e` for `model`, as many as there are packs, oldest first; drops
-// the listings of riders already woken elsewhere (one pass, keeping the order of the rest).
-void wake(self_ptr self, board_entry& e, std::uint16_t model, int ready) {
+waiting_list& waiting_for(board_entry& e, std::uint16_t model) {
+  for (auto& [m, list] : e.waiting)
+    if (m == model) return list;
+  return e.waiting.emplace_back(model, waiting_list{}).second;
+}
+
+bool stale(const registry_state& st, const std::pair<std::uint32_t, std::uint32_t>& listing) {
+  const auto& who = st.waiters[listing.first];
+  return !who.active || who.generation != listing.second;
+}
+
+// Wakes the riders waiting at a station for the model, as many as there are packs, oldest first,
+// dropping the listings of riders already woken elsewhere on the way.
+void wake(self_ptr self, waiting_list& list, int ready) {
   auto& st = self->state;
-  auto& ids = e.waiting;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto& who = st.waiters[ids[i].first];
-    if (!who.active || who.generation != ids[i].second) continue;
-    if (ready > 0 && who.model == model) {
-      who.active = false;
-      self->send(who.rider, retry_atom::value, who.search);
-      who.rider = nullptr;
-      st.free_waiters.push_back(ids[i].first);
-      --ready;
-      continue;
-    }
-    ids[kept++] = ids[i];
+  while (ready > 0 && !list.empty()) {
+    const auto [id, generation] = list.front();
+    list.pop_front();
+    if (stale(st, {id, generation})) continue;
+    auto& who = st.waiters[id];
+    who.active = false;
+    self->send(who.rider, retry_atom::value, who.search);
+    who.rider = nullptr;
+    st.free_waiters.push_back(id);
+    --ready;
   }
-  ids.resize(kept);
+}
+
+// Drops stale listings once a list has doubled, so stations that rarely get stock do not collect
+// the listings of riders long served elsewhere (amortised: each listing is looked at O(1) times).
+void listed(registry_state& st, waiting_list& list, std::pair<std::uint32_t, std::uint32_t> listing) {
+  list.push_back(listing);
+  const auto n = list.size();
+  if (n < 64 || (n & (n - 1)) != 0) return;
+  list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& l) { return stale(st, l); }), list.end());
 }
 }  // namespace
 
@@ -66,7 +83,7 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t ex
         e.online = u.online;
         ready_of(e, model) = u.ready;
         if (!u.online || u.ready <= 0 || e.waiting.empty()) return;
-        wake(self, e, model, u.ready);
+        wake(self, waiting_for(e, model), u.ready);
       },
       [=](wait_atom, const find_request& q, const caf::actor& rider, std::uint64_t search) {
         auto& st = self->state;
@@ -80,7 +97,7 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, std::size_t ex
         } else {
           st.waiters.push_back(waiter{rider, model, search, true, 0});
         }
-        for (const auto& sn : q.candidates) entry(st, sn).waiting.emplace_back(id, st.waiters[id].generation);
+        for (const auto& sn : q.candidates) listed(st, waiting_for(entry(st, sn), model), {id, st.waiters[id].generation});
       },
       [=](find_atom, const find_request& q) -> int {
         auto& st = self->state;

@@ -3,6 +3,7 @@
 /// (ready packs per model, online or not), fed by the stations.
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -17,13 +18,16 @@
 
 namespace swaptwin::actors {
 
+/// Riders waiting at a station for one model, oldest first: (waiter id, its generation when
+/// listed). A listing whose waiter was woken elsewhere stays until a scan passes it.
+using waiting_list = std::deque<std::pair<std::uint32_t, std::uint32_t>>;
+
 /// One station on the board. Models are the registry's small integers (registry_state::models).
 struct board_entry {
   caf::actor handle;
   bool online = true;
-  std::vector<std::pair<std::uint16_t, int>> ready;  ///< (model, ready packs), few entries
-  /// Waiters listed here, oldest first: (waiter id, its generation when listed).
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> waiting;
+  std::vector<std::pair<std::uint16_t, int>> ready;             ///< (model, ready packs), few entries
+  std::vector<std::pair<std::uint16_t, waiting_list>> waiting;  ///< (model, its waiters), few entries
 };
 
 /// A rider waiting for a ready pack of a model at any of some stations.
