@@ -8,7 +8,7 @@ packages=(
   libcaf-dev
   libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3
-  libboost-dev libboost-system-dev
+  libboost-dev libboost-system-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev
