@@ -278,7 +278,7 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
     out.riders.reserve(books.riders.size());
     for (auto& [id, r] : books.riders) out.riders.push_back(std::move(r));
     std::sort(out.riders.begin(), out.riders.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-    out.ledger = books.ledger.postings();
+    out.ledger = books.ledger.release();  // moved, as the accounts: a month of metro has ~1M postings
     out.report = std::move(kpis_so_far).finish(sc, seed, twin::from_ms(end_ms), std::move(hours), std::move(kpis), messages);
     for (const auto& [id, w] : state_of<actors::dispatcher_state>(dispatcher).orders)  // still open, already late
       if (w.state != twin::wo_state::resolved && twin::sla_breached(w, twin::from_ms(end_ms))) ++out.report.network.sla_breaches;

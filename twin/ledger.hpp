@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "twin/money.hpp"
@@ -52,6 +53,14 @@ class ledger {
   bool append(posting p);
   /// Every posting, in order of appending.
   const std::vector<posting>& postings() const noexcept { return postings_; }
+  /// Moves every posting out, in order, and leaves the ledger empty (for a caller done with it
+  /// that would otherwise copy millions of postings).
+  std::vector<posting> release() noexcept {
+    keys_.clear();
+    auto out = std::move(postings_);
+    postings_.clear();  // a moved-from vector is only "valid": make it empty
+    return out;
+  }
   /// True when a posting with key `key` exists.
   bool contains(const std::string& key) const { return keys_.count(key) != 0; }
   /// Revenue (plan purchases and usage charges, net of tax) per currency.

@@ -66,6 +66,19 @@ TEST(Ledger, KeepsAppendOrder) {
   EXPECT_EQ(l.postings()[2].key, "c");
 }
 
+TEST(Ledger, ReleaseMovesThePostingsOutInOrderAndEmptiesIt) {
+  ledger l;
+  ASSERT_TRUE(l.append(make("a", posting_kind::usage_charge, 100)));
+  ASSERT_TRUE(l.append(make("b", posting_kind::usage_charge, 200)));
+  auto out = l.release();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].key, "a");
+  EXPECT_EQ(out[1].key, "b");
+  EXPECT_TRUE(l.postings().empty());
+  EXPECT_FALSE(l.contains("a"));
+  EXPECT_TRUE(l.append(make("a", posting_kind::usage_charge, 100)));
+}
+
 TEST(Ledger, RevenueCountsOnlyPlanPurchasesAndUsageCharges) {
   ledger l;
   ASSERT_TRUE(l.append(make("dep", posting_kind::deposit_in, 50000)));
