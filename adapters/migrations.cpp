@@ -132,6 +132,18 @@ CREATE TRIGGER ledger_no_replace BEFORE INSERT ON ledger
   WHEN EXISTS (SELECT 1 FROM ledger WHERE idempotency_key = NEW.idempotency_key)
   BEGIN SELECT RAISE(IGNORE); END;
 )sql";
+// 5: live cabinets. Registration (an SN nobody registered waits `pending` for an operator),
+//    the hash of the cabinet's HTTP Basic password, and the keys of cabinet events already applied
+//    (a resent BatterySwap is recognised and answered again without a second effect).
+constexpr std::string_view m0005 = R"sql(
+ALTER TABLE stations ADD COLUMN registration TEXT NOT NULL DEFAULT 'accepted'
+  CHECK (registration IN ('accepted', 'pending', 'rejected'));
+ALTER TABLE stations ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE cabinet_events (
+  station_sn TEXT NOT NULL, event_key TEXT NOT NULL, at_ms INTEGER NOT NULL, answer TEXT NOT NULL,
+  PRIMARY KEY (station_sn, event_key)
+) STRICT;
+)sql";
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -140,6 +152,7 @@ const std::vector<migration>& migrations() {
       {2, "swaps, work orders, settings", m0002},
       {3, "dashboard indexes", m0003},
       {4, "ledger: no replace", m0004},
+      {5, "live cabinets: registration, passwords, event keys", m0005},
   };
   return all;
 }

@@ -152,6 +152,17 @@ class store {
   /// Saves a station's whole state (slots, link, settings) as the twin holds it.
   twin::status save_station(const twin::station& s);
 
+  // Live cabinets: registration and credentials.
+  /// A cabinet connected with SN `sn` that nobody registered: kept `pending`, named after its SN,
+  /// with no slots and no location until an operator accepts it (station.duplicate if it exists).
+  twin::status add_pending_station(const std::string& sn, const std::string& firmware, twin::unix_ms at);
+  /// Accepts or rejects station `sn` (station.unknown when there is none).
+  twin::status set_registration(const std::string& sn, twin::registration r);
+  /// Stores the hash (adapters/password.hpp) of station `sn`'s cabinet password.
+  twin::status set_station_password_hash(const std::string& sn, const std::string& hash);
+  /// Station `sn`'s password hash, empty when none was set; nullopt when the station is unknown.
+  std::optional<std::string> station_password_hash(const std::string& sn);
+
   // Packs.
   twin::status add_battery(const twin::battery& b);
   std::optional<twin::battery> battery(const std::string& sn);

@@ -24,7 +24,7 @@ std::vector<std::string> split(const std::string& s) {
 
 const char* const station_columns =
     "sn, name, lat, lon, power_cap_w, enabled, agent_id, firmware, online, last_seen_ms, boot_id, "
-    "reported_name, reported_power_cap_w, reported_enabled, created_at_ms";
+    "reported_name, reported_power_cap_w, reported_enabled, created_at_ms, registration";
 
 twin::station read_station(const sql::statement& st) {
   station s;
@@ -42,6 +42,7 @@ twin::station read_station(const sql::statement& st) {
   s.reported.power_cap_w = st.integer(12);
   s.reported.enabled = st.int64(13) != 0;
   s.created_at = from_ms(st.int64(14));
+  s.reg = parse_enum<registration>(st.text(15), "stations.registration");
   return s;
 }
 

@@ -77,12 +77,12 @@ status store::insert_station(const twin::station& s) {
   if (!s.agent_id.empty() && !agent(s.agent_id))
     return error{errc::agent_unknown, "agent " + s.agent_id + " is not known"};
   db_->prepare("INSERT INTO stations (sn, name, lat, lon, power_cap_w, enabled, agent_id, firmware, online, "
-               "last_seen_ms, boot_id, reported_name, reported_power_cap_w, reported_enabled, created_at_ms) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               "last_seen_ms, boot_id, reported_name, reported_power_cap_w, reported_enabled, created_at_ms, "
+               "registration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       ->bind_all(s.sn, s.name(), s.location.lat, s.location.lon, s.desired.power_cap_w, s.desired.enabled ? 1 : 0,
                  s.agent_id.empty() ? std::nullopt : std::optional<std::string>{s.agent_id}, s.firmware,
                  s.link.online ? 1 : 0, opt_ms(s.link.last_seen), s.link.boot_id, s.reported.name,
-                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, to_ms(s.created_at))
+                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, to_ms(s.created_at), std::string{to_string(s.reg)})
       .run();
   write_slots(*db_, s);
   return done{};
@@ -98,11 +98,11 @@ status store::save_station(const twin::station& s) {
 bool store::write_station(const twin::station& s) {
   db_->prepare("UPDATE stations SET name = ?, lat = ?, lon = ?, power_cap_w = ?, enabled = ?, agent_id = ?, "
                "firmware = ?, online = ?, last_seen_ms = ?, boot_id = ?, reported_name = ?, reported_power_cap_w = ?, "
-               "reported_enabled = ? WHERE sn = ?")
+               "reported_enabled = ?, registration = ? WHERE sn = ?")
       ->bind_all(s.name(), s.location.lat, s.location.lon, s.desired.power_cap_w, s.desired.enabled ? 1 : 0,
                  s.agent_id.empty() ? std::nullopt : std::optional<std::string>{s.agent_id}, s.firmware,
                  s.link.online ? 1 : 0, opt_ms(s.link.last_seen), s.link.boot_id, s.reported.name,
-                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, s.sn)
+                 s.reported.power_cap_w, s.reported.enabled ? 1 : 0, std::string{to_string(s.reg)}, s.sn)
       .run();
   if (db_->changes() == 0) return false;
   write_slots(*db_, s);
@@ -149,6 +149,44 @@ status store::assign_agent(const std::string& sn, const std::string& agent_id) {
   if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
   tx.commit();
   return done{};
+}
+
+// ---- live cabinets ---------------------------------------------------------------------------
+
+status store::add_pending_station(const std::string& sn, const std::string& firmware, twin::unix_ms at) {
+  if (auto why = validate_sn(sn); !why.empty()) return error{errc::invalid_argument, "\"" + sn + "\": " + why};
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, sn).step())
+    return error{errc::station_duplicate, "station " + sn + " already exists"};
+  db_->prepare("INSERT INTO stations (sn, name, lat, lon, power_cap_w, firmware, reported_name, reported_power_cap_w, "
+               "created_at_ms, registration) VALUES (?, ?, 0, 0, 0, ?, ?, 0, ?, 'pending')")
+      ->bind_all(sn, sn, firmware, sn, to_ms(at))
+      .run();
+  tx.commit();
+  return done{};
+}
+
+status store::set_registration(const std::string& sn, twin::registration r) {
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET registration = ? WHERE sn = ?")->bind_all(std::string{to_string(r)}, sn).run();
+  if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+status store::set_station_password_hash(const std::string& sn, const std::string& hash) {
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET password_hash = ? WHERE sn = ?")->bind_all(hash, sn).run();
+  if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+std::optional<std::string> store::station_password_hash(const std::string& sn) {
+  auto q = db_->prepare("SELECT password_hash FROM stations WHERE sn = ?");
+  q->bind(1, sn);
+  if (!q->step()) return std::nullopt;
+  return q->text(0);
 }
 
 // ---- packs ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "adapters/password.hpp"
 #include "app/cli.hpp"
 #include "app/output.hpp"
 
@@ -23,6 +24,7 @@ std::string ready_summary(const station& s) {
 
 void print_station(std::ostream& os, const station& s) {
   os << "Station " << s.sn << "  \"" << s.name() << "\"\n"
+     << "  registered  " << to_string(s.reg) << '\n'
      << "  status      " << (s.link.online ? "online" : "offline") << ", last seen " << when(s.link.last_seen)
      << (s.desired.enabled ? "" : ", OUT OF SERVICE") << '\n'
      << "  location    " << s.location.lat << ", " << s.location.lon << '\n'
@@ -43,6 +45,78 @@ void print_station(std::ostream& os, const station& s) {
            sl.battery_sn.empty() ? "-" : std::to_string(static_cast<int>(sl.soc * 100 + 0.5)) + "%",
            sl.door_open ? "open" : "closed"});
   t.print(os);
+}
+}  // namespace
+
+namespace {
+// `station accept|reject SN`: the operator's answer to a cabinet nobody registered.
+void add_registration_command(CLI::App* station_cmd, command& chosen, const char* name, registration r,
+                              const char* help) {
+  auto* c = station_cmd->add_subcommand(name, help);
+  auto sn = std::make_shared<std::string>();
+  c->add_option("sn", *sn, "Serial number")->required();
+  c->callback([sn, r, &chosen] {
+    chosen = [sn, r](cli_context& ctx) {
+      if (auto s = ctx.db().set_registration(*sn, r); !s) return fail(s.err());
+      std::cout << "station " << *sn << " " << to_string(r)
+                << (r == registration::accepted ? ": its cabinet is accepted at its next boot\n"
+                                                : ": its cabinet is refused at every boot\n");
+      return 0;
+    };
+  });
+}
+
+// `station disable-slot|enable-slot SN SLOT`: desired state, pushed to the cabinet when it is online.
+void add_slot_command(CLI::App* station_cmd, command& chosen, const char* name, bool disable, const char* help) {
+  auto* c = station_cmd->add_subcommand(name, help);
+  auto sn = std::make_shared<std::string>();
+  auto slot = std::make_shared<int>(0);
+  c->add_option("sn", *sn, "Serial number")->required();
+  c->add_option("slot", *slot, "Slot number, from 1")->required();
+  c->callback([sn, slot, disable, &chosen] {
+    chosen = [sn, slot, disable](cli_context& ctx) {
+      auto s = ctx.db().station(*sn);
+      if (!s) return fail({errc::station_unknown, "station " + *sn + " is not known"});
+      if (auto r = set_slot_disabled(*s, *slot, disable); !r) return fail(r.err());
+      if (auto r = ctx.db().save_station(*s); !r) return fail(r.err());
+      std::cout << "station " << *sn << " slot " << *slot << (disable ? " disabled" : " enabled")
+                << (pending_changes(*s).empty() ? "\n" : " (pushed to the cabinet when it is online)\n");
+      return 0;
+    };
+  });
+}
+// The commands a live deployment needs: registration, cabinet passwords, slots in service.
+void add_station_live_commands(CLI::App* station_cmd, command& chosen) {
+  add_registration_command(station_cmd, chosen, "accept", registration::accepted,
+                           "Accept a cabinet that connected with an unregistered SN");
+  add_registration_command(station_cmd, chosen, "reject", registration::rejected, "Refuse a cabinet at every boot");
+  add_slot_command(station_cmd, chosen, "disable-slot", true, "Take a slot out of service");
+  add_slot_command(station_cmd, chosen, "enable-slot", false, "Put a slot back in service");
+  auto* c = station_cmd->add_subcommand("set-password", "Set the password a cabinet uses to connect (HTTP Basic)");
+  struct args_t {
+    std::string sn, password;
+    bool generate = false;
+  };
+  auto a = std::make_shared<args_t>();
+  c->add_option("sn", a->sn, "Serial number")->required();
+  auto* given = c->add_option("--password", a->password, "16 to 40 printable characters (no spaces or colons)");
+  c->add_flag("--generate", a->generate, "Make a random 24-character password and print it once")->excludes(given);
+  c->callback([a, &chosen] {
+    chosen = [a](cli_context& ctx) {
+      if (!a->generate && a->password.empty())
+        return fail({errc::invalid_argument, "give --password P or --generate"});
+      const auto password = a->generate ? adapters::generate_password() : a->password;
+      if (auto why = adapters::validate_cabinet_password(password); !why.empty())
+        return fail({errc::invalid_argument, "--password: " + why});
+      const auto hash = adapters::hash_password(password);
+      if (hash.empty()) return fail({errc::invalid_argument, "no randomness available for the salt"});
+      if (auto r = ctx.db().set_station_password_hash(a->sn, hash); !r) return fail(r.err());
+      std::cout << "station " << a->sn << " password set";
+      if (a->generate) std::cout << ": " << password << "  (shown once; only its hash is stored)";
+      std::cout << '\n';
+      return 0;
+    };
+  });
 }
 }  // namespace
 
@@ -79,10 +153,15 @@ void add_station_commands(CLI::App& admin, command& chosen) {
   {
     auto* c = station_cmd->add_subcommand("list", "List stations");
     auto json_out = std::make_shared<bool>(false);
+    auto pending_only = std::make_shared<bool>(false);
     c->add_flag("--json", *json_out, "Print JSON");
-    c->callback([json_out, &chosen] {
-      chosen = [json_out](cli_context& ctx) {
+    c->add_flag("--pending", *pending_only, "Only cabinets waiting for an operator to accept them");
+    c->callback([json_out, pending_only, &chosen] {
+      chosen = [json_out, pending_only](cli_context& ctx) {
         auto all = ctx.db().stations();
+        if (*pending_only)
+          all.erase(std::remove_if(all.begin(), all.end(), [](const station& s) { return s.reg != registration::pending; }),
+                    all.end());
         if (*json_out) {
           json j = json::array();
           for (const auto& s : all) j.push_back(to_json(s, false));
@@ -91,7 +170,9 @@ void add_station_commands(CLI::App& admin, command& chosen) {
         }
         table t{{"SN", "NAME", "STATUS", "LAST SEEN", "SLOTS", "FREE", "READY", "AGENT"}};
         for (const auto& s : all)
-          t.add({s.sn, s.name(), s.link.online ? "online" : "offline", when(s.link.last_seen),
+          t.add({s.sn, s.name(),
+                 s.reg != registration::accepted ? std::string{to_string(s.reg)} : s.link.online ? "online" : "offline",
+                 when(s.link.last_seen),
                  std::to_string(s.slots.size()), std::to_string(free_count(s)), ready_summary(s),
                  s.agent_id.empty() ? "-" : s.agent_id});
         t.print(std::cout);
@@ -129,6 +210,7 @@ void add_station_commands(CLI::App& admin, command& chosen) {
       };
     });
   }
+  add_station_live_commands(station_cmd, chosen);
 }
 
 void add_agent_commands(CLI::App& admin, command& chosen) {

@@ -54,6 +54,7 @@ json to_json(const station& s, bool with_slots) {
   for (const auto& c : pending_changes(s)) pending.push_back({{"field", c.field}, {"value", c.value}});
   json j{{"sn", s.sn},
          {"name", s.name()},
+         {"registration", to_string(s.reg)},
          {"lat", s.location.lat},
          {"lon", s.location.lon},
          {"slots", s.slots.size()},

@@ -27,6 +27,36 @@ bool from_string(std::string_view s, slot_state& out) noexcept {
   return false;
 }
 
+std::string_view to_string(registration r) noexcept {
+  switch (r) {
+    case registration::accepted: return "accepted";
+    case registration::pending: return "pending";
+    case registration::rejected: return "rejected";
+  }
+  return "accepted";
+}
+
+bool from_string(std::string_view s, registration& out) noexcept {
+  for (auto r : {registration::accepted, registration::pending, registration::rejected})
+    if (s == to_string(r)) {
+      out = r;
+      return true;
+    }
+  return false;
+}
+
+status set_slot_disabled(station& s, int index, bool disabled) {
+  if (index < 1 || index > static_cast<int>(s.slots.size()))
+    return error{errc::invalid_argument, "station " + s.sn + " has no slot " + std::to_string(index) + " (it has " +
+                                             std::to_string(s.slots.size()) + ")"};
+  auto& list = s.desired.disabled_slots;
+  auto it = std::lower_bound(list.begin(), list.end(), index);
+  const bool present = it != list.end() && *it == index;
+  if (disabled && !present) list.insert(it, index);
+  if (!disabled && present) list.erase(it);
+  return done{};
+}
+
 std::string validate_sn(std::string_view sn) {
   if (sn.empty()) return "SN must not be empty";
   if (sn.size() > 50) return "SN must be at most 50 characters";

@@ -47,6 +47,15 @@ struct connectivity {
 };
 
 /// A swap cabinet. The SN never changes; everything else may.
+/// Whether the operator commissioned a station. A cabinet that connects with an SN nobody
+/// registered is held `pending` until an operator accepts it (no silent auto-commissioning);
+/// a `rejected` one is told so at every boot.
+enum class registration : std::uint8_t { accepted, pending, rejected };
+/// "accepted", "pending", "rejected".
+std::string_view to_string(registration r) noexcept;
+/// Inverse of to_string.
+bool from_string(std::string_view s, registration& out) noexcept;
+
 struct station {
   std::string sn;
   geo_point location;
@@ -57,6 +66,7 @@ struct station {
   station_settings desired;       ///< what the operator asked for (source of the display name)
   station_settings reported;      ///< what the cabinet last said it runs with
   unix_ms created_at{};
+  registration reg = registration::accepted;
 
   /// The display name (the operator's, whether or not the cabinet has applied it yet).
   const std::string& name() const { return desired.name; }
@@ -68,6 +78,10 @@ std::string validate_sn(std::string_view sn);
 /// Renames `s` (desired state): trims blanks; refuses an empty name (station.name_empty), and
 /// text that is not UTF-8, has control characters or over 64 characters (input.invalid).
 status rename(station& s, std::string_view name);
+
+/// Takes slot `index` (1-based) out of service or puts it back (desired state, pushed to the
+/// cabinet when it is online or reconnects). A slot that does not exist: input.invalid.
+status set_slot_disabled(station& s, int index, bool disabled);
 
 /// One difference between desired and reported settings, to push to the cabinet on reconnect.
 struct setting_change {

@@ -12,13 +12,13 @@ namespace {
 
 TEST(Migrations, NumberedOneToLatestInOrder) {
   const auto& all = migrations();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 5u);
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
     EXPECT_FALSE(all[i].name.empty());
     EXPECT_FALSE(all[i].sql.empty());
   }
-  EXPECT_EQ(latest_schema_version(), 4);
+  EXPECT_EQ(latest_schema_version(), 5);
 }
 
 using MigrationsTest = StoreTest;
@@ -48,10 +48,10 @@ TEST_F(MigrationsTest, NewStoreIsAtLatestVersionWithWalAndForeignKeys) {
 TEST_F(MigrationsTest, MigrateOnAnEmptyFileRunsEveryMigrationOnce) {
   sql::database db{path(), true};
   EXPECT_EQ(schema_version(db), 0);
-  EXPECT_EQ(migrate(db), 4);
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(migrate(db), 5);
+  EXPECT_EQ(schema_version(db), 5);
   EXPECT_EQ(migrate(db), 0);  // nothing left to do
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(schema_version(db), 5);
 }
 
 TEST_F(MigrationsTest, MigrateStopsAtTarget) {
@@ -63,7 +63,7 @@ TEST_F(MigrationsTest, MigrateStopsAtTarget) {
   EXPECT_EQ(schema_version(db), 2);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'swaps'"), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ledger_at'"), 0);
-  EXPECT_EQ(migrate(db), 2);  // 3 and 4
+  EXPECT_EQ(migrate(db), 3);  // 3, 4 and 5
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ledger_at'"), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'ledger_no_replace'"), 1);
 }
@@ -115,6 +115,9 @@ TEST_F(MigrationsTest, UpgradeFromVersionOneKeepsDataAndAddsLaterTables) {
   EXPECT_EQ(st->slots[1].battery_sn, "");
   EXPECT_EQ(st->desired.disabled_slots, (std::vector<int>{2}));
   EXPECT_TRUE(st->reported.disabled_slots.empty());
+  // Migration 5: a station of before live cabinets was registered by an operator: accepted, no password yet.
+  EXPECT_EQ(st->reg, registration::accepted);
+  EXPECT_EQ(s.station_password_hash("ST-OLD"), std::optional<std::string>{""});
 
   auto r = s.rider("R-OLD");
   ASSERT_TRUE(r);
@@ -158,6 +161,7 @@ TEST_F(MigrationsTest, UpgradeFromVersionOneKeepsDataAndAddsLaterTables) {
   EXPECT_TRUE(s.record_swap(sw, none, *st, {}));
   ASSERT_EQ(s.swaps("R-OLD").size(), 1u);
   EXPECT_EQ(s.db().scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'swaps_at'"), 1);
+  EXPECT_EQ(s.db().scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cabinet_events'"), 1);
 }
 
 TEST_F(MigrationsTest, DatabaseNewerThanTheProgramIsRefused) {

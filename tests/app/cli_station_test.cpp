@@ -1,4 +1,5 @@
 // Stations on the command line: rename, list and show (text and JSON).
+#include "adapters/password.hpp"
 #include "back_office.hpp"
 
 namespace swaptwin::apptest {
@@ -14,7 +15,7 @@ class station_test : public back_office_test {
   }
 };
 
-const std::vector<std::string> station_keys{"sn",          "name",      "lat",        "lon",
+const std::vector<std::string> station_keys{"sn",          "name",      "registration", "lat",        "lon",
                                             "slots",       "power_cap_w", "enabled",  "agent_id",
                                             "online",      "last_seen", "firmware",   "ready_packs",
                                             "free_slots",  "pending_changes"};
@@ -198,6 +199,58 @@ TEST_F(station_test, NameThatIsNotUtf8DoesNotBreakJsonOutput) {
   auto rider = admin({"rider", "add", "R9", "--name", "Jos\xe9", "--country", "CN"});
   auto riders = admin({"rider", "list", "--json"});
   EXPECT_EQ(riders.code, 0) << describe(rider) << describe(riders);
+}
+
+// ---- live cabinets: registration, passwords, slots in service ----------------------------------
+
+TEST_F(station_test, AcceptAndRejectAPendingCabinet) {
+  {
+    auto db = store();
+    ASSERT_TRUE(db.add_pending_station("CAB-NEW", "fw-9", twin::from_ms(1795392000000)));
+  }
+  auto pending = ok({"station", "list", "--pending"});
+  EXPECT_NE(pending.find("CAB-NEW"), std::string::npos) << pending;
+  EXPECT_NE(pending.find("pending"), std::string::npos) << pending;
+  EXPECT_EQ(pending.find("SZ-0001"), std::string::npos) << "only pending cabinets: " << pending;
+  EXPECT_EQ(ok_json({"station", "show", "CAB-NEW"})["registration"], "pending");
+
+  EXPECT_EQ(ok({"station", "accept", "CAB-NEW"}), "station CAB-NEW accepted: its cabinet is accepted at its next boot\n");
+  EXPECT_EQ(store().station("CAB-NEW")->reg, registration::accepted);
+  EXPECT_EQ(ok({"station", "list", "--pending"}).find("CAB-NEW"), std::string::npos);
+  EXPECT_EQ(ok({"station", "reject", "CAB-NEW"}), "station CAB-NEW rejected: its cabinet is refused at every boot\n");
+  EXPECT_EQ(store().station("CAB-NEW")->reg, registration::rejected);
+  EXPECT_NE(ok({"station", "show", "CAB-NEW"}).find("registered  rejected"), std::string::npos);
+}
+
+TEST_F(station_test, SetPasswordStoresOnlyAHashThatVerifies) {
+  EXPECT_EQ(ok({"station", "set-password", "SZ-0001", "--password", "cabinet-secret-0001"}),
+            "station SZ-0001 password set\n");
+  auto hash = store().station_password_hash("SZ-0001");
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(hash->find("cabinet-secret"), std::string::npos);
+  EXPECT_TRUE(adapters::verify_password("cabinet-secret-0001", *hash));
+  EXPECT_FALSE(adapters::verify_password("cabinet-secret-0002", *hash));
+  // --generate prints the new password once; it is the one that verifies now.
+  auto out = ok({"station", "set-password", "SZ-0001", "--generate"});
+  const std::string prefix = "station SZ-0001 password set: ";
+  ASSERT_EQ(out.rfind(prefix, 0), 0u) << out;
+  const auto generated = out.substr(prefix.size(), 24);
+  EXPECT_TRUE(adapters::verify_password(generated, *store().station_password_hash("SZ-0001")));
+  EXPECT_FALSE(adapters::verify_password("cabinet-secret-0001", *store().station_password_hash("SZ-0001")));
+}
+
+TEST_F(station_test, DisableAndEnableASlotIsDesiredStateToPush) {
+  EXPECT_EQ(ok({"station", "disable-slot", "SZ-0001", "3"}),
+            "station SZ-0001 slot 3 disabled (pushed to the cabinet when it is online)\n");
+  auto s = store().station("SZ-0001");
+  EXPECT_EQ(s->desired.disabled_slots, (std::vector<int>{3}));
+  EXPECT_TRUE(slot_disabled(*s, 3));
+  auto j = ok_json({"station", "show", "SZ-0001"});
+  EXPECT_EQ(j["pending_changes"], json::parse(R"([{"field": "slot.3.enabled", "value": "false"}])"));
+  ok({"station", "disable-slot", "SZ-0001", "3"});  // twice: still one entry
+  EXPECT_EQ(store().station("SZ-0001")->desired.disabled_slots, (std::vector<int>{3}));
+  EXPECT_EQ(ok({"station", "enable-slot", "SZ-0001", "3"}), "station SZ-0001 slot 3 enabled\n");
+  EXPECT_TRUE(store().station("SZ-0001")->desired.disabled_slots.empty());
 }
 
 }  // namespace
