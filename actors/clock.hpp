@@ -1,14 +1,32 @@
 #pragma once
 /// Reading time in actors: only through the actor clock, so the same code runs live and in
 /// virtual time. The simulator sets the test clock to the scenario's Unix epoch at start, so the
-/// clock's time since its epoch is Unix time. (Live mode adds a system-steady offset: later issue.)
+/// clock's time since its epoch is Unix time; live, CAF's clock is steady time since boot and the
+/// system's configuration carries the offset to Unix time, captured once at start.
 
 #include <chrono>
 #include <cstdint>
 
 #include <caf/actor_clock.hpp>
+#include <caf/actor_system_config.hpp>
 
 namespace swaptwin::actors {
+
+/// The configuration of every swaptwin actor system (register_types takes only this type, so no
+/// system of ours runs with another).
+struct system_config : caf::actor_system_config {
+  /// Added to the actor clock to get Unix ms: 0 under `testing` (its clock is set to Unix time);
+  /// live, system_clock - steady_clock at start (see live_unix_offset_ms).
+  std::int64_t unix_offset_ms = 0;
+};
+
+/// The offset of the live actor clock (steady) from Unix time, now. Call once at start of a live
+/// system, outside any actor: this reads the wall clock.
+inline std::int64_t live_unix_offset_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() -
+         duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
 
 /// Unix milliseconds of an actor-clock instant.
 inline std::int64_t to_unix_ms(caf::actor_clock::time_point t) {
@@ -23,7 +41,7 @@ inline caf::actor_clock::time_point from_unix_ms(std::int64_t ms) {
 /// Unix milliseconds now, for an actor `self`.
 template <class Self>
 std::int64_t now_ms(Self* self) {
-  return to_unix_ms(self->clock().now());
+  return to_unix_ms(self->clock().now()) + static_cast<const system_config&>(self->system().config()).unix_offset_ms;
 }
 
 }  // namespace swaptwin::actors

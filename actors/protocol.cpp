@@ -1,10 +1,10 @@
 #include "actors/protocol.hpp"
 
-#include <caf/actor_system_config.hpp>
+#include "actors/clock.hpp"
 
 namespace swaptwin::actors {
 
-void register_types(caf::actor_system_config& cfg) {
+void register_types(system_config& cfg) {
   cfg.add_message_type<swap_request>("swaptwin::swap_request");
   cfg.add_message_type<swap_result>("swaptwin::swap_result");
   cfg.add_message_type<authorize_request>("swaptwin::authorize_request");

@@ -13,7 +13,6 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-namespace caf { class actor_system_config; }
 
 namespace swaptwin::actors {
 
@@ -329,7 +328,9 @@ using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<led
                                    caf::replies_to<flush_atom>::with<std::int64_t>,
                                    caf::reacts_to<flushdue_atom, std::uint64_t>>;
 
+struct system_config;
+
 /// Registers every message type above (needed before messages cross a process boundary).
-void register_types(caf::actor_system_config& cfg);
+void register_types(system_config& cfg);
 
 }  // namespace swaptwin::actors

@@ -134,7 +134,7 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
   if (duration.count() <= 0) return twin::error{twin::errc::invalid_argument, "the run must last longer than 0 days"};
   const auto start_ms = twin::to_ms(sc.start), end_ms = start_ms + duration.count();
 
-  caf::actor_system_config cfg;
+  actors::system_config cfg;
   cfg.set("scheduler.policy", caf::atom("testing"));
   actors::register_types(cfg);
   sim_output out;

@@ -66,7 +66,7 @@ class sim_test : public ::testing::Test {
     return caf::actor_cast<caf::stateful_actor<State>*>(a)->state;
   }
 
-  caf::actor_system_config cfg;
+  actors::system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::scheduler::test_coordinator* sched = nullptr;
 };

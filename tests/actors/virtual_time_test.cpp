@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/clock.hpp"
+
 namespace {
 
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
@@ -55,7 +57,7 @@ class VirtualTime : public ::testing::Test {
     sched->clock().cancel_all();
     sched->run();
   }
-  caf::actor_system_config cfg;
+  swaptwin::actors::system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::scheduler::test_coordinator* sched = nullptr;
 };

@@ -270,7 +270,7 @@ TEST(store_actor_live, APersistRequestIsAnsweredAfterTheRealTimerCommitsIt) {
   cfg.options.synchronous = "NORMAL";
   cfg.flush_interval = std::chrono::milliseconds{20};
   {
-    caf::actor_system_config sys_cfg;
+    actors::system_config sys_cfg;
     actors::register_types(sys_cfg);
     caf::actor_system sys{sys_cfg};
     auto store = sys.spawn<caf::detached>(store_actor, cfg);
