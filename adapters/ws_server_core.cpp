@@ -161,8 +161,10 @@ void connection_impl::refuse_sends() {
 void connection_impl::drop() {
   std::lock_guard<std::mutex> lock(mutex_);
   refusing_ = true;
-  for (const auto& m : queue_) bytes_ -= std::min(m.size(), bytes_);
   queue_.clear();
+  // The message being written (if any) is freed when its write fails, right after the socket
+  // closes; counting it until then would show a dead connection holding memory.
+  bytes_ = 0;
 }
 
 bool server_core::try_count() {

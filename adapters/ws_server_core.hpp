@@ -60,7 +60,7 @@ class connection_impl final : public connection {
   void written(std::size_t bytes);
   /// No more sends accepted; queued messages stay to be flushed before the close frame.
   void refuse_sends();
-  /// No more sends, and the queue is freed now (drop or end of the connection).
+  /// No more sends, and the queue is freed now (drop or end of the connection); queued_bytes() is 0.
   void drop();
 
  private:

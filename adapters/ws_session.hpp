@@ -302,13 +302,20 @@ class session final : public session_base {
     if (conn_) conn_->drop();
     beast::error_code ec;
     lowest().socket().close(ec);
+    // The slot is free before on_close, so an owner reacting to it can admit a successor at once;
+    // the session leaves the registry after, so stop() waits for the callback.
+    uncount();
     if (opened_) safe_call(core_->callbacks.on_close, conn_ptr(), info);
     release();
   }
 
-  void release() {
+  void uncount() {
     if (counted_) core_->uncount();
     counted_ = false;
+  }
+
+  void release() {
+    uncount();
     core_->remove(id_);
   }
 

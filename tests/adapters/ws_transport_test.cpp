@@ -16,6 +16,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include "adapters/ws_client.hpp"
 #include "adapters/ws_server.hpp"
@@ -388,7 +397,7 @@ TEST(ws_transport, max_connections_answers_503) {
   }
   a.close();
   ASSERT_TRUE(log.wait([&] { return log.close_count() == 1; }));
-  ASSERT_TRUE(log.wait([&] { return server.connection_count() == 1; }));
+  EXPECT_EQ(server.connection_count(), 1u);  // the slot is free before on_close runs
   ws_client d(client_options(server.port(), "D"));
   EXPECT_EQ(d.connect_and_wait(deadline).status, ws_connect_status::connected);
 }
@@ -424,6 +433,90 @@ TEST(ws_transport, stop_closes_every_connection_once_and_promptly) {
     EXPECT_EQ(l->closed->code, 1001);
   }
   RecordProperty("stop_ms", static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+}
+
+/// Writes a fresh self-signed P-256 certificate for 127.0.0.1 / localhost and its key (PEM) into
+/// `dir`, so no key material lives in the repository. False if OpenSSL refuses.
+bool make_test_certificate(const std::filesystem::path& dir, std::string& cert_file, std::string& key_file) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  bool ok = key && cert;
+  if (ok) {
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+    X509_EXTENSION* ca = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, "critical,CA:TRUE");
+    ok = san && ca && X509_add_ext(cert, san, -1) && X509_add_ext(cert, ca, -1) && X509_sign(cert, key, EVP_sha256());
+    X509_EXTENSION_free(san);
+    X509_EXTENSION_free(ca);
+  }
+  cert_file = (dir / "ws_test.crt").string();
+  key_file = (dir / "ws_test.key").string();
+  if (ok) {
+    FILE* c = std::fopen(cert_file.c_str(), "w");
+    FILE* k = std::fopen(key_file.c_str(), "w");
+    ok = c && k && PEM_write_X509(c, cert) && PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+    if (c) std::fclose(c);
+    if (k) std::fclose(k);
+  }
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+TEST(ws_transport, tls_echo_with_a_verified_certificate) {
+  const auto dir = std::filesystem::temp_directory_path() / ("swaptwin_ws_tls_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cert, key;
+  ASSERT_TRUE(make_test_certificate(dir, cert, key));
+  server_log log;
+  auto opt = test_options();
+  opt.tls_cert_file = cert;
+  opt.tls_key_file = key;
+  ws_server server(opt, logging_callbacks(log));
+  std::string error;
+  ASSERT_TRUE(server.start(&error)) << error;
+  EXPECT_TRUE(server.tls());
+
+  auto copt = client_options(server.port(), "TLS-1");
+  copt.tls = true;
+  copt.tls_ca_file = cert;  // verified: chain and host name (the certificate's IP SAN)
+  copt.credentials = ws_basic_credentials{"TLS-1", "secret"};
+  ws_client c(copt);
+  client_log cl;
+  cl.attach(c);
+  const auto r = c.connect_and_wait(deadline);
+  ASSERT_EQ(r.status, ws_connect_status::connected) << r.message;
+  EXPECT_EQ(r.subprotocol, "ocpp2.1");
+  ASSERT_TRUE(c.send("over tls"));
+  ASSERT_TRUE(cl.wait([&] { return !cl.texts.empty(); }));
+  EXPECT_EQ(cl.texts[0], "over tls");
+  {
+    std::lock_guard<std::mutex> lock(log.m);
+    ASSERT_EQ(log.admitted.size(), 1u);
+    EXPECT_EQ(log.admitted[0].credentials.password, "secret");
+  }
+  // A plain ws:// client gets no WebSocket from a TLS port.
+  ws_client plain(client_options(server.port(), "PLAIN"));
+  EXPECT_NE(plain.connect_and_wait(deadline).status, ws_connect_status::connected);
+  // A client that trusts another CA refuses the server.
+  std::string other_cert, other_key;
+  const auto other = dir / "other";
+  std::filesystem::create_directories(other);
+  ASSERT_TRUE(make_test_certificate(other, other_cert, other_key));
+  copt.tls_ca_file = other_cert;
+  ws_client untrusting(copt);
+  EXPECT_EQ(untrusting.connect_and_wait(deadline).status, ws_connect_status::failed);
+  server.stop();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ws_transport, helpers) {
