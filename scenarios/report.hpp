@@ -31,7 +31,7 @@ struct station_kpi {
   std::int64_t swaps = 0;
   std::map<std::string, std::int64_t> refusals;  ///< reason code -> count
   double stockout_hours = 0;       ///< time with no ready pack of any model while online
-  double slot_utilisation = 0;     ///< mean fraction of slots holding a pack that is charging
+  double slot_utilisation = 0;     ///< share of slot time spent charging (exact, from the slot actors' meters)
   std::int64_t energy_wh = 0;      ///< energy drawn from the grid by the chargers
   int peak_power_w = 0;            ///< highest site power seen
   int power_cap_w = 0;

@@ -15,6 +15,7 @@
 #include "actors/journal.hpp"
 #include "actors/registry.hpp"
 #include "actors/rider.hpp"
+#include "actors/slot.hpp"
 #include "actors/station.hpp"
 #include "scenarios/kpi_accumulator.hpp"
 #include "scenarios/world.hpp"
@@ -224,7 +225,6 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
 
     // Hour by hour: run, then sample every station.
     std::vector<hourly_sample> hours;
-    std::vector<double> busy_slot_hours(stations.size(), 0.0);
     for (std::int64_t t = start_ms; t < end_ms;) {
       const std::int64_t until = std::min(end_ms, t + 3600000);
       messages += run_until(sched, actors::from_unix_ms(until));
@@ -234,7 +234,6 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
         int ready = 0, power = 0, charging = 0;
         auto& st = state_of<actors::station_state>(stations[i]);
         sample_station(st, until, ready, power, charging);
-        busy_slot_hours[i] += static_cast<double>(charging) / static_cast<double>(std::max<std::size_t>(1, st.st.slots.size()));
         h.ready_packs.push_back(ready);
         h.site_power_w.push_back(power);
         if (!st.st.link.online) ++h.stations_offline;
@@ -253,7 +252,11 @@ twin::result<sim_output> simulate(const scenario& sc, const sim_options& opt) {
       k.energy_wh = static_cast<std::int64_t>(std::llround(st.energy_wh));
       k.peak_power_w = st.peak_power_w;
       k.power_cap_w = st.st.desired.power_cap_w;
-      k.slot_utilisation = hours.empty() ? 0.0 : busy_slot_hours[i] / static_cast<double>(hours.size());
+      // Exact, from the slot actors' meters: time charging over slot time.
+      std::int64_t charging_ms = 0;
+      for (const auto& slot : st.slot_actors) charging_ms += actors::charging_ms_at(state_of<actors::slot_state>(slot), end_ms);
+      const auto slot_ms = static_cast<double>(st.slot_actors.size()) * static_cast<double>(end_ms - start_ms);
+      k.slot_utilisation = slot_ms > 0 ? static_cast<double>(charging_ms) / slot_ms : 0.0;
       const auto open_out = st.stockout_since_ms >= 0 ? end_ms - st.stockout_since_ms : 0;
       k.stockout_hours = static_cast<double>(st.stockout_ms + open_out) / 3600000.0;
       kpis.push_back(std::move(k));
