@@ -140,8 +140,13 @@ class session final : public session_base {
     });
     std::weak_ptr<session> weak = self();
     auto decide = [weak](admission a) {
-      if (auto s = weak.lock())
-        net::post(s->ws_.get_executor(), [s, a = std::move(a)]() mutable { s->decided(std::move(a)); });
+      // The strong reference moves into the posted handler: the session must never be destroyed
+      // on the owner's thread (its stream belongs to the io_context), which a copy left here would
+      // do whenever the handler ran and released first.
+      if (auto s = weak.lock()) {
+        auto executor = s->ws_.get_executor();
+        net::post(executor, [s = std::move(s), a = std::move(a)]() mutable { s->decided(std::move(a)); });
+      }
     };
     if (!core_->callbacks.admit) return decided(admission::accept(upgrade_.subprotocol));
     try {
