@@ -23,6 +23,8 @@ void register_types(system_config& cfg) {
   cfg.add_message_type<charge_order>("swaptwin::charge_order");
   cfg.add_message_type<slot_ready>("swaptwin::slot_ready");
   cfg.add_message_type<pack_report>("swaptwin::pack_report");
+  cfg.add_message_type<station_status>("swaptwin::station_status");
+  cfg.add_message_type<cabinet_record>("swaptwin::cabinet_record");
 }
 
 }  // namespace swaptwin::actors

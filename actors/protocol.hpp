@@ -30,6 +30,8 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;        ///< registry 
 using wait_atom = caf::atom_constant<caf::atom("wait")>;          ///< rider -> registry: tell me when stock appears
 using beat_atom = caf::atom_constant<caf::atom("beat")>;          ///< cabinet -> station: I am alive
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;  ///< station -> itself: liveness deadline
+using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;  ///< gateway -> station: its cabinet's socket closed
+using status_atom = caf::atom_constant<caf::atom("status")>;      ///< anyone -> station: liveness now (station_status)
 using fault_atom = caf::atom_constant<caf::atom("fault")>;        ///< fault injection -> station
 using link_atom = caf::atom_constant<caf::atom("link")>;          ///< station -> itself: link comes back
 using repair_atom = caf::atom_constant<caf::atom("repair")>;      ///< agent -> station: fixed
@@ -216,6 +218,19 @@ struct station_sample {
   int peak_power_w = 0;
 };
 
+/// A station's link as the gateway and tests read it live (status_atom -> station_status).
+struct station_status {
+  std::string sn;
+  bool online = false;
+  std::int64_t last_seen_ms = 0;   ///< Unix ms of the last message from its cabinet (the actor's start before any)
+  std::int64_t changed_at_ms = 0;  ///< Unix ms of the last online/offline change (0: none yet)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, station_status& x) {
+  return f(caf::meta::type_name("station_status"), x.sn, x.online, x.last_seen_ms, x.changed_at_ms);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swap_request& x) {
   return f(caf::meta::type_name("swap_request"), x.rider_id, x.model_id, x.returned_sn, x.returned_soc, x.taken_soc,
@@ -318,15 +333,45 @@ typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
            x.plan_kind, x.plan_id, x.station_sn, x.memo);
 }
 
+using cabinet_atom = caf::atom_constant<caf::atom("cabinet")>;    ///< gateway -> store: what do we know of this cabinet?
+using pending_atom = caf::atom_constant<caf::atom("pending")>;    ///< gateway -> store: hold this unknown cabinet as pending
+
+/// What the store knows of a cabinet's SN, read fresh from the database (an operator may have
+/// accepted it from another process since the last boot).
+struct cabinet_record {
+  bool known = false;          ///< the SN is in `stations`
+  std::string registration;    ///< "accepted", "pending" or "rejected" (twin::registration as text)
+  std::string password_hash;   ///< adapters/password.hpp hash, empty when no password was set
+  std::string name;            ///< display name
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
+  return f(caf::meta::type_name("cabinet_record"), x.known, x.registration, x.password_hash, x.name);
+}
+
 /// The store's interface.
 /// - (persist, entries) -> number of them appended (the others' keys were in the ledger already),
 ///   answered only once they are committed; an error (rows kept buffered, retried later) otherwise.
 ///   Send it with anon_send for fire-and-forget: with a sender, the answer would come back to it.
 /// - (flush) -> rows appended since the store started, answered after the buffer is committed.
 /// - (flushdue, generation): its own batch timer; a stale generation is ignored.
+/// - (cabinet, sn) -> cabinet_record of that SN (known = false when there is none).
+/// - (cabinet) -> SNs of every accepted station (the gateway spawns their actors at start).
+/// - (pending, sn, firmware, at_ms) -> true when the SN was added as pending, false when it
+///   exists already; an error when the SN is not a valid one.
 using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<ledger_entry>>::with<std::int64_t>,
                                    caf::replies_to<flush_atom>::with<std::int64_t>,
+                                   caf::replies_to<cabinet_atom, std::string>::with<cabinet_record>,
+                                   caf::replies_to<cabinet_atom>::with<std::vector<std::string>>,
+                                   caf::replies_to<pending_atom, std::string, std::string, std::int64_t>::with<bool>,
                                    caf::reacts_to<flushdue_atom, std::uint64_t>>;
+
+// ---- OCPP gateway (adapters/ocpp_gateway) ------------------------------------------------------
+using bind_atom = caf::atom_constant<caf::atom("bind")>;          ///< session -> gateway: boot accepted, give me my station
+using unbind_atom = caf::atom_constant<caf::atom("unbind")>;      ///< session -> gateway: my socket closed
+using wstext_atom = caf::atom_constant<caf::atom("wstext")>;      ///< transport -> session: a text message arrived
+using wsclose_atom = caf::atom_constant<caf::atom("wsclose")>;    ///< transport -> session: the connection ended
 
 struct system_config;
 

@@ -300,6 +300,7 @@ void on_beat(self_ptr self) {
   st.st.link.last_seen = twin::from_ms(now);
   if (st.st.link.online) return;
   st.st.link.online = true;
+  st.link_changed_ms = now;
   journal(self, sim_event{now, "online", st.st.sn, {}, {}, 0, 0, {}});
   if (st.dispatcher) self->send(st.dispatcher, online_atom::value, st.st.sn, now);
   publish_stock(self);
@@ -316,8 +317,22 @@ void on_deadline(self_ptr self, std::uint64_t generation) {
     return;
   }
   st.st.link.online = false;
+  st.link_changed_ms = now;
   const auto delay = st.link_down_at_ms >= 0 ? now - st.link_down_at_ms : 0;
   journal(self, sim_event{now, "offline", st.st.sn, {}, {}, delay, 0, {}});
+  if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "station_offline", 0, now});
+  publish_stock(self);
+}
+
+// Live: the cabinet's socket closed. A closed socket is proof the link is gone, so the station is
+// offline now rather than at its deadline (the pending deadline finds it offline and does nothing).
+void on_disconnect(self_ptr self) {
+  auto& st = self->state;
+  if (!st.st.link.online) return;
+  const auto now = now_ms(self);
+  st.st.link.online = false;
+  st.link_changed_ms = now;
+  journal(self, sim_event{now, "offline", st.st.sn, {}, {}, 0, 0, "closed"});
   if (st.dispatcher) self->send(st.dispatcher, alert_atom::value, alert{st.st.sn, "station_offline", 0, now});
   publish_stock(self);
 }
@@ -440,6 +455,11 @@ caf::behavior station(caf::stateful_actor<station_state>* self, station_setup se
         self->delayed_send(self, std::chrono::milliseconds{self->state.heartbeat_ms}, beat_atom::value, std::uint64_t{0});
       },
       [=](deadline_atom, std::uint64_t generation) { on_deadline(self, generation); },
+      [=](disconnect_atom) { on_disconnect(self); },
+      [=](status_atom) {
+        const auto& st = self->state;
+        return station_status{st.st.sn, st.st.link.online, st.last_seen_ms, st.link_changed_ms};
+      },
       [=](fault_atom, const fault& f) { on_fault(self, f); },
       [=](link_atom) { link_restored(self); },
       [=](repair_atom, const std::string& kind, int slot) { on_repair(self, kind, slot); },

@@ -102,6 +102,7 @@ struct station_state {
   std::int64_t timeout_ms = 180000;
   std::int64_t last_seen_ms = 0;
   std::int64_t link_down_at_ms = -1;
+  std::int64_t link_changed_ms = 0;             ///< last online/offline change (0: none yet)
   std::uint64_t deadline_generation = 0;
   std::map<int, twin::slot_state> faulted;      ///< slots out of order, with their state before
   caf::actor billing, journal;
@@ -117,6 +118,9 @@ constexpr std::int64_t answer_window_ms = 15 * 60 * 1000;
 
 /// Answers `swap_atom, swap_request` with a swap_result; spawns its slot actors and the battery
 /// actors of its packs; handles its own `charged_atom` events and `retire_atom, sn` from its packs.
+/// Live (simulate_cabinet false), the gateway sends `beat_atom` for every message of its cabinet
+/// and `disconnect_atom` when the cabinet's socket closed (offline at once); `status_atom` answers
+/// a station_status.
 caf::behavior station(caf::stateful_actor<station_state>* self, station_setup setup, caf::actor billing,
                       caf::actor journal);
 

@@ -108,6 +108,49 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         if (auto err = commit(self)) return err;
         return self->state.appended;
       },
+      // Cabinet look-ups read the database each time: `swaptwin admin station accept` may have
+      // changed it from another process since the last boot.
+      [=](actors::cabinet_atom, const std::string& sn) -> caf::result<actors::cabinet_record> {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return store_failure(st.last_error);
+        try {
+          actors::cabinet_record r;
+          auto s = st.db->station(sn);
+          if (!s) return r;
+          r.known = true;
+          r.registration = std::string{twin::to_string(s->reg)};
+          r.name = s->name();
+          r.password_hash = st.db->station_password_hash(sn).value_or(std::string{});
+          return r;
+        } catch (const std::exception& e) {
+          return store_failure(e.what());
+        }
+      },
+      [=](actors::cabinet_atom) -> caf::result<std::vector<std::string>> {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return store_failure(st.last_error);
+        try {
+          std::vector<std::string> sns;
+          for (const auto& s : st.db->stations())
+            if (s.reg == twin::registration::accepted) sns.push_back(s.sn);
+          return sns;
+        } catch (const std::exception& e) {
+          return store_failure(e.what());
+        }
+      },
+      [=](actors::pending_atom, const std::string& sn, const std::string& firmware,
+          std::int64_t at_ms) -> caf::result<bool> {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return store_failure(st.last_error);
+        try {
+          auto r = st.db->add_pending_station(sn, firmware, twin::from_ms(at_ms));
+          if (r) return true;
+          if (r.err().code == twin::errc::station_duplicate) return false;
+          return store_failure(r.err().detail);
+        } catch (const std::exception& e) {
+          return store_failure(e.what());
+        }
+      },
       [=](actors::flushdue_atom, std::uint64_t generation) {
         auto& st = self->state;
         if (generation != st.timer_generation || !st.timer_armed) return;

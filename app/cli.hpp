@@ -61,6 +61,8 @@ void add_demo_command(CLI::App& app, cli_globals& g, command& chosen);
 void add_sim_command(CLI::App& app, command& chosen);
 /// Registers `replay`.
 void add_replay_command(CLI::App& app, command& chosen);
+/// Registers `serve` (the live back end: OCPP gateway, actors on the real clock).
+void add_serve_command(CLI::App& app, command& chosen);
 
 // Parts of `admin`, one file each.
 void add_station_commands(CLI::App& admin, command& chosen);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, globals, chosen);
   add_sim_command(app, chosen);
   add_replay_command(app, chosen);
+  add_serve_command(app, chosen);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

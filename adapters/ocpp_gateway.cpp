@@ -1,0 +1,207 @@
+#include "adapters/ocpp_gateway.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+#include <caf/all.hpp>
+
+#include "adapters/ocpp_session.hpp"
+#include "adapters/password.hpp"
+
+namespace swaptwin::adapters {
+
+void log_to_stderr(const std::string& line) {
+  const std::string text = "swaptwin gateway: " + line + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);  // one write per line: lines of threads do not interleave
+}
+
+namespace {
+
+constexpr auto admission_timeout = std::chrono::seconds{5};
+
+/// One upgrade waiting for its admission decision.
+struct admit_job {
+  upgrade_request req;
+  std::function<void(admission)> decide;
+  actors::store_api store;
+  std::shared_ptr<gateway_counters> counters;
+  gateway_log_fn log;
+};
+
+// The decision for a cabinet the store knows as `rec` (PBKDF2: a few ms, hence in an actor).
+admission judge(const admit_job& job, const actors::cabinet_record& rec) {
+  const auto& req = job.req;
+  if (!rec.known) {
+    job.log(req.station_id + ": unknown SN from " + req.remote + ": admitted, it will be told Pending");
+    return admission::accept(req.subprotocol);
+  }
+  if (rec.password_hash.empty()) {
+    job.log(req.station_id + ": admitted from " + req.remote + " without a password (none is set)");
+    return admission::accept(req.subprotocol);
+  }
+  if (!req.has_credentials) return admission::reject(401, "credentials required");
+  if (req.credentials.user != req.station_id || !verify_password(req.credentials.password, rec.password_hash))
+    return admission::reject(401, "wrong user or password");
+  job.log(req.station_id + ": admitted from " + req.remote + " (password checked)");
+  return admission::accept(req.subprotocol);
+}
+
+// A short-lived actor per upgrade: asks the store, decides once, quits.
+caf::behavior admit_actor(caf::event_based_actor* self, admit_job job) {
+  self->request(job.store, admission_timeout, actors::cabinet_atom::value, job.req.station_id)
+      .then(
+          [=](actors::cabinet_record& rec) {
+            admission a;
+            try {
+              a = judge(job, rec);
+            } catch (const std::exception& e) {
+              a = admission::reject(503, "admission failed");
+              job.log(job.req.station_id + ": admission failed: " + e.what());
+            }
+            if (!a.accepted) {
+              ++job.counters->refused;
+              job.log(job.req.station_id + ": refused from " + job.req.remote + ": HTTP " + std::to_string(a.status) +
+                      " " + a.reason);
+            } else {
+              ++job.counters->admitted;
+            }
+            job.decide(std::move(a));
+            self->quit();
+          },
+          [=](caf::error& e) {
+            ++job.counters->refused;
+            job.log(job.req.station_id + ": refused (503): store unavailable: " + caf::to_string(e));
+            job.decide(admission::reject(503, "back end unavailable"));
+            self->quit();
+          });
+  // A behavior keeps the actor alive until the answer arrives (an empty one would end it now).
+  return {[](caf::ok_atom) {}};
+}
+
+// Logs the station actors' online/offline changes when no journal is configured.
+caf::behavior log_journal(caf::event_based_actor*, gateway_log_fn log) {
+  return {
+      [=](actors::event_atom, const actors::sim_event& e) {
+        if (e.kind == "online") log(e.station_sn + ": online");
+        else if (e.kind == "offline")
+          log(e.station_sn + (e.text == "closed" ? ": offline (socket closed)" : ": offline (missed its deadline)"));
+      },
+  };
+}
+
+}  // namespace
+
+struct ocpp_gateway::impl {
+  caf::actor_system& sys;
+  actors::store_api store;
+  gateway_config cfg;
+  std::shared_ptr<gateway_counters> counters = std::make_shared<gateway_counters>();
+  caf::actor gateway, journal;
+  std::unique_ptr<ws_server> server;
+  std::mutex m;
+  std::unordered_map<std::uint64_t, caf::actor> sessions;  // by connection id
+  bool stopped = false;
+
+  impl(caf::actor_system& s, actors::store_api st, gateway_config c) : sys(s), store(std::move(st)), cfg(std::move(c)) {
+    if (!cfg.log) cfg.log = log_to_stderr;
+  }
+
+  caf::actor session_of(std::uint64_t id) {
+    std::lock_guard<std::mutex> lock(m);
+    auto it = sessions.find(id);
+    return it == sessions.end() ? caf::actor{} : it->second;
+  }
+
+  ws_server_callbacks callbacks() {
+    ws_server_callbacks cb;
+    cb.admit = [this](const upgrade_request& req, std::function<void(admission)> decide) {
+      sys.spawn(admit_actor, admit_job{req, std::move(decide), store, counters, cfg.log});
+    };
+    cb.on_open = [this](const connection_ptr& c) {
+      auto s = sys.spawn(ocpp_session, session_setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log});
+      std::lock_guard<std::mutex> lock(m);
+      sessions.emplace(c->id(), std::move(s));
+    };
+    cb.on_text = [this](const connection_ptr& c, std::string text) {
+      if (auto s = session_of(c->id())) caf::anon_send(s, actors::wstext_atom::value, std::move(text));
+    };
+    cb.on_close = [this](const connection_ptr& c, const ws_close_info& info) {
+      caf::actor s;
+      {
+        std::lock_guard<std::mutex> lock(m);
+        if (auto it = sessions.find(c->id()); it != sessions.end()) {
+          s = std::move(it->second);
+          sessions.erase(it);
+        }
+      }
+      if (info.reason != ws_close_reason::server_stop)
+        cfg.log(c->station_id() + ": connection ended: " + to_string(info.reason) +
+                (info.message.empty() ? std::string{} : " (" + info.message + ")"));
+      if (s) caf::anon_send(s, actors::wsclose_atom::value);
+    };
+    return cb;
+  }
+};
+
+ocpp_gateway::ocpp_gateway(caf::actor_system& sys, actors::store_api store, gateway_config cfg)
+    : impl_(std::make_unique<impl>(sys, std::move(store), std::move(cfg))) {}
+
+ocpp_gateway::~ocpp_gateway() { stop(); }
+
+bool ocpp_gateway::start(std::string* error) {
+  auto& d = *impl_;
+  std::vector<std::string> accepted;
+  std::string why;
+  {
+    caf::scoped_actor self{d.sys};
+    self->request(d.store, std::chrono::seconds{10}, actors::cabinet_atom::value)
+        .receive([&](std::vector<std::string>& sns) { accepted = std::move(sns); },
+                 [&](caf::error& e) { why = "store: " + caf::to_string(e); });
+  }
+  if (!why.empty()) {
+    if (error) *error = why;
+    return false;
+  }
+  d.journal = d.cfg.journal ? d.cfg.journal : d.sys.spawn(log_journal, d.cfg.log);
+  d.gateway = d.sys.spawn(gateway_actor, gateway_setup{accepted, d.cfg.heartbeat_s * 1000, d.cfg.offline_after_beats,
+                                                      d.cfg.dispatcher, d.journal, d.cfg.log});
+  d.cfg.log("loaded " + std::to_string(accepted.size()) + " accepted station(s), all offline until their cabinets boot");
+  d.server = std::make_unique<ws_server>(d.cfg.server, d.callbacks());
+  if (!d.server->start(error)) {
+    d.server.reset();
+    return false;
+  }
+  return true;
+}
+
+void ocpp_gateway::stop() {
+  auto& d = *impl_;
+  if (d.stopped) return;
+  d.stopped = true;
+  if (d.server) d.server->stop();  // every on_close has run: each session was told to end
+  if (d.gateway) caf::anon_send_exit(d.gateway, caf::exit_reason::user_shutdown);
+  if (d.journal && !d.cfg.journal) caf::anon_send_exit(d.journal, caf::exit_reason::user_shutdown);
+  std::lock_guard<std::mutex> lock(d.m);
+  for (auto& [id, s] : d.sessions) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  d.sessions.clear();
+}
+
+std::uint16_t ocpp_gateway::port() const noexcept { return impl_->server ? impl_->server->port() : 0; }
+
+caf::actor ocpp_gateway::station(const std::string& sn) {
+  auto& d = *impl_;
+  if (!d.gateway) return {};
+  caf::actor out;
+  caf::scoped_actor self{d.sys};
+  self->request(d.gateway, std::chrono::seconds{5}, caf::get_atom::value, sn)
+      .receive([&](caf::actor& a) { out = std::move(a); }, [&](caf::error&) {});
+  return out;
+}
+
+const gateway_counters& ocpp_gateway::counters() const noexcept { return *impl_->counters; }
+
+}  // namespace swaptwin::adapters

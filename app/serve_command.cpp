@@ -1,0 +1,136 @@
+// `swaptwin serve`: the live back end. Real cabinets connect to the OCPP 2.1 gateway; the actor
+// twin runs on CAF's work-stealing scheduler and the real clock; SQLite is owned by the store actor.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/protocol.hpp"
+#include "adapters/ocpp_gateway.hpp"
+#include "adapters/store_actor.hpp"
+#include "app/cli.hpp"
+
+namespace swaptwin::app {
+
+namespace {
+
+struct serve_args {
+  std::string db = "swaptwin.db";
+  std::string listen = "127.0.0.1:9000";
+  std::int64_t heartbeat_s = 60;
+  int offline_after_beats = 3;
+};
+
+// "ADDR:PORT" or "[V6ADDR]:PORT" into its parts; false when it is neither.
+bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto digits = text.substr(colon + 1);
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  const auto n = std::stoul(digits);
+  if (n > 65535) return false;
+  port = static_cast<std::uint16_t>(n);
+  return true;
+}
+
+bool loopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1" || host == "localhost"; }
+
+int serve(const serve_args& a) {
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(a.listen, host, port)) {
+    std::cerr << "swaptwin: usage: --listen: \"" << a.listen << "\" is not ADDR:PORT (e.g. 127.0.0.1:9000)\n";
+    return 2;
+  }
+  if (a.heartbeat_s < 1 || a.offline_after_beats < 1) {
+    std::cerr << "swaptwin: usage: --heartbeat-s and --offline-after-beats must be at least 1\n";
+    return 2;
+  }
+  if (!loopback(host))
+    std::cerr << "swaptwin serve: warning: listening on " << host
+              << ", not a loopback address: anyone who can reach it may connect (cabinets need their passwords set)\n";
+
+  // SIGINT and SIGTERM are blocked in every thread (the actor system's and Asio's threads inherit
+  // the mask) and taken by sigwait below, so shutdown runs on this thread in order.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  actors::system_config cfg;
+  actors::register_types(cfg);
+  cfg.unix_offset_ms = actors::live_unix_offset_ms();  // the one wall-clock read: actors add it to their clock
+  int code = 0;
+  {
+    caf::actor_system sys{cfg};
+    // Detached: its handlers block on SQLite, which must not hold a worker of the scheduler.
+    adapters::store_actor_config store_cfg;
+    store_cfg.path = a.db;
+    auto store = sys.spawn<caf::detached>(adapters::store_actor, store_cfg);
+    {
+      adapters::gateway_config g;
+      g.server.address = host;
+      g.server.port = port;
+      g.heartbeat_s = a.heartbeat_s;
+      g.offline_after_beats = a.offline_after_beats;
+      adapters::ocpp_gateway gateway{sys, store, g};
+      std::string error;
+      if (!gateway.start(&error)) {
+        std::cerr << "swaptwin serve: cannot start: " << error << '\n';
+        code = 1;
+      } else {
+        std::cout << "listening on " << host << ':' << gateway.port() << std::endl;
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        std::cerr << "swaptwin serve: " << ::strsignal(sig) << ": shutting down\n";
+      }
+      gateway.stop();  // no cabinet traffic from here on; sessions and stations end
+    }
+    {  // whatever the store still buffers is committed before it goes
+      caf::scoped_actor self{sys};
+      self->request(store, std::chrono::seconds{10}, actors::flush_atom::value)
+          .receive([](std::int64_t) {},
+                   [&](caf::error& e) {
+                     std::cerr << "swaptwin serve: store: last flush failed: " << caf::to_string(e) << '\n';
+                     code = 1;
+                   });
+    }
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  }  // ~actor_system waits for every actor to end
+  return code;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, command& chosen) {
+  auto a = std::make_shared<serve_args>();
+  auto* c = app.add_subcommand(
+      "serve",
+      "Run the live back end: cabinets connect over OCPP 2.1 (WebSocket). Works now: admission by SN and "
+      "password, BootNotification (unknown SNs held pending until `admin station accept`), Heartbeat, "
+      "StatusNotification, offline detection. Stops cleanly on SIGTERM or SIGINT");
+  c->add_option("--db", a->db, "Back-office database (the one `swaptwin admin` uses)")->envname("SWAPTWIN_DB");
+  c->add_option("--listen", a->listen,
+                "ADDR:PORT to listen on (default 127.0.0.1:9000; a non-loopback address is an explicit choice and "
+                "prints a warning; port 0 picks a free one)");
+  c->add_option("--heartbeat-s", a->heartbeat_s, "Heartbeat interval told to cabinets at boot, in seconds (default 60)");
+  c->add_option("--offline-after-beats", a->offline_after_beats,
+                "A silent cabinet is offline after this many missed heartbeats (default 3)");
+  c->callback([a, &chosen] {
+    chosen = [a](cli_context&) { return serve(*a); };
+  });
+}
+
+}  // namespace swaptwin::app
