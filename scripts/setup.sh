@@ -13,6 +13,10 @@ packages=(
   libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev
 )
+# The OCPP conformance check runs the official JSON schemas under Node.js (npm packages).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

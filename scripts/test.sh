@@ -7,3 +7,8 @@ preset=${1:-default}
 scripts/setup.sh
 scripts/build.sh "$preset"
 ctest --preset "$preset"
+# Every OCPP frame the tests send or expect refused, checked against the official OCPP 2.1 JSON
+# schemas (npm packages pinned in tests/conformance, installed into build/ on first use).
+if [ "$preset" = default ]; then
+  scripts/conformance.sh
+fi
