@@ -372,6 +372,7 @@ using bind_atom = caf::atom_constant<caf::atom("bind")>;          ///< session -
 using unbind_atom = caf::atom_constant<caf::atom("unbind")>;      ///< session -> gateway: my socket closed
 using wstext_atom = caf::atom_constant<caf::atom("wstext")>;      ///< transport -> session: a text message arrived
 using wsclose_atom = caf::atom_constant<caf::atom("wsclose")>;    ///< transport -> session: the connection ended
+using quiesce_atom = caf::atom_constant<caf::atom("quiesce")>;    ///< gateway -> session: send nothing more (shutdown)
 
 struct system_config;
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -182,6 +183,20 @@ void ocpp_gateway::stop() {
   auto& d = *impl_;
   if (d.stopped) return;
   d.stopped = true;
+  {
+    // Each session confirms it will send nothing more before the transport tears its sessions
+    // down: a send from an actor thread racing the teardown could otherwise hold the last
+    // reference to a transport session and destroy it off its io_context.
+    std::vector<caf::actor> live;
+    {
+      std::lock_guard<std::mutex> lock(d.m);
+      for (auto& [id, s] : d.sessions) live.push_back(s);
+    }
+    caf::scoped_actor self{d.sys};
+    for (auto& s : live)
+      self->request(s, std::chrono::seconds{2}, actors::quiesce_atom::value)
+          .receive([](caf::ok_atom) {}, [](caf::error&) {});
+  }
   if (d.server) d.server->stop();  // every on_close has run: each session was told to end
   if (d.gateway) caf::anon_send_exit(d.gateway, caf::exit_reason::user_shutdown);
   if (d.journal && !d.cfg.journal) caf::anon_send_exit(d.journal, caf::exit_reason::user_shutdown);

@@ -28,6 +28,7 @@ const std::string& sn_of(self_ptr self) { return self->state.setup.conn->station
 void log(self_ptr self, const std::string& line) { self->state.setup.log(sn_of(self) + ": " + line); }
 
 void send_text(self_ptr self, std::string text) {
+  if (self->state.quiet) return;
   ++self->state.setup.counters->sent;
   if (!self->state.setup.conn->send(std::move(text))) log(self, "send failed (connection closed or reader too slow)");
 }
@@ -154,6 +155,10 @@ caf::behavior ocpp_session(caf::stateful_actor<session_state>* self, session_set
         } catch (const std::exception& e) {  // no exception escapes an actor: answer and go on
           log(self, std::string{"internal error: "} + e.what());
         }
+      },
+      [=](actors::quiesce_atom) {
+        self->state.quiet = true;
+        return caf::ok_atom::value;
       },
       [=](actors::wsclose_atom) {
         if (self->state.station) self->send(self->state.setup.gateway, actors::unbind_atom::value, sn_of(self));

@@ -39,10 +39,13 @@ struct session_state {
   session_setup setup;
   bool accepted = false;  ///< a boot of this connection was answered Accepted
   caf::actor station;     ///< the station actor, once accepted
+  bool quiet = false;     ///< shutting down: nothing more is sent on the connection
   static inline const char* name = "ocpp_session";
 };
 
-/// The session actor of one connection. Spawn with its setup.
+/// The session actor of one connection. Spawn with its setup. `(quiesce) -> ok` makes it send
+/// nothing more: the gateway asks every session before it stops the server, so no actor thread is
+/// inside `connection::send` while the transport tears its sessions down.
 caf::behavior ocpp_session(caf::stateful_actor<session_state>* self, session_setup setup);
 
 /// What the gateway actor starts with.

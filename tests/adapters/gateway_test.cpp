@@ -96,6 +96,10 @@ class gateway_test : public ::testing::Test {
   std::unique_ptr<caf::actor_system> sys_;
   actors::store_api store_;
   std::unique_ptr<ocpp_gateway> gw_;
+  // Cabinets outlive the gateway's stop (which first quiesces the sessions): a cabinet dropping
+  // its socket while a session actor is still inside connection::send can destroy the transport
+  // session on the actor's thread, off its io_context (a transport race, reported to its owner).
+  std::vector<std::unique_ptr<cabinet>> cabinets_;
   std::mutex log_m_;
   std::condition_variable log_cv_;
   std::vector<std::string> log_;
@@ -110,6 +114,7 @@ class gateway_test : public ::testing::Test {
       gw_->stop();
       EXPECT_EQ(gw_->counters().invalid_sent.load(), 0u) << "a response we sent broke its schema";
     }
+    cabinets_.clear();
     if (sys_) caf::anon_send_exit(store_, caf::exit_reason::user_shutdown);
     store_ = nullptr;  // a detached actor's thread is joined only once no handle is left
     gw_.reset();
@@ -146,6 +151,12 @@ class gateway_test : public ::testing::Test {
     std::string error;
     ASSERT_TRUE(gw_->start(&error)) << error;
     ASSERT_NE(gw_->port(), 0);
+  }
+
+  /// A cabinet owned by the fixture (see cabinets_).
+  cabinet& make_cabinet(const std::string& sn, std::optional<ws_basic_credentials> creds = std::nullopt) {
+    cabinets_.push_back(std::make_unique<cabinet>(gw_->port(), sn, std::move(creds)));
+    return *cabinets_.back();
   }
 
   bool logged_locked(const std::string& part) {
@@ -190,7 +201,7 @@ class gateway_test : public ::testing::Test {
 
 TEST_F(gateway_test, unknown_station_is_pending_until_accepted) {
   start(60);
-  cabinet c(gw_->port(), "CAB-NEW");
+  auto& c = make_cabinet("CAB-NEW");
   ASSERT_EQ(c.connect().status, ws_connect_status::connected);
 
   auto r = c.call("BootNotification", boot_payload);
@@ -242,7 +253,7 @@ TEST_F(gateway_test, rejected_station_is_told_rejected) {
     ASSERT_TRUE(db.set_registration("CAB-REJ", twin::registration::rejected));
   }
   start();
-  cabinet c(gw_->port(), "CAB-REJ");
+  auto& c = make_cabinet("CAB-REJ");
   ASSERT_EQ(c.connect().status, ws_connect_status::connected);
   auto r = c.call("BootNotification", boot_payload);
   EXPECT_EQ(r.at(2).at("status"), "Rejected");
@@ -268,7 +279,7 @@ TEST_F(gateway_test, password_is_checked_at_the_upgrade) {
     cabinet other_user(gw_->port(), "CAB-PW", ws_basic_credentials{"CAB-OTHER", password});
     EXPECT_EQ(other_user.connect().http_status, 401);
   }
-  cabinet right(gw_->port(), "CAB-PW", ws_basic_credentials{"CAB-PW", password});
+  auto& right = make_cabinet("CAB-PW", ws_basic_credentials{"CAB-PW", password});
   auto r = right.connect();
   ASSERT_EQ(r.status, ws_connect_status::connected) << r.message;
   EXPECT_EQ(r.subprotocol, "ocpp2.1");
@@ -279,7 +290,7 @@ TEST_F(gateway_test, password_is_checked_at_the_upgrade) {
 TEST_F(gateway_test, bad_frames_get_the_right_callerror_and_the_connection_goes_on) {
   accepted_station("CAB-BAD");
   start();
-  cabinet c(gw_->port(), "CAB-BAD");
+  auto& c = make_cabinet("CAB-BAD");
   ASSERT_EQ(c.connect().status, ws_connect_status::connected);
   ASSERT_EQ(c.call("BootNotification", boot_payload).at(2).at("status"), "Accepted");
 
@@ -336,7 +347,7 @@ TEST_F(gateway_test, bad_frames_get_the_right_callerror_and_the_connection_goes_
 TEST_F(gateway_test, silent_cabinet_is_offline_at_its_deadline_and_closed_one_at_once) {
   for (const char* sn : {"CAB-SILENT", "CAB-CLOSE", "CAB-STEADY"}) accepted_station(sn);
   start(1, 2);  // offline after 2 s of silence
-  cabinet silent(gw_->port(), "CAB-SILENT"), closer(gw_->port(), "CAB-CLOSE"), steady(gw_->port(), "CAB-STEADY");
+  auto &silent = make_cabinet("CAB-SILENT"), &closer = make_cabinet("CAB-CLOSE"), &steady = make_cabinet("CAB-STEADY");
   for (auto* c : {&silent, &closer, &steady}) {
     ASSERT_EQ(c->connect().status, ws_connect_status::connected);
     ASSERT_EQ(c->call("BootNotification", boot_payload).at(2).at("status"), "Accepted");
@@ -395,7 +406,7 @@ TEST_F(gateway_test, silent_cabinet_is_offline_at_its_deadline_and_closed_one_at
 TEST_F(gateway_test, an_old_socket_closing_after_a_reconnect_leaves_the_station_online) {
   accepted_station("CAB-RE");
   start();
-  cabinet first(gw_->port(), "CAB-RE"), second(gw_->port(), "CAB-RE");
+  auto &first = make_cabinet("CAB-RE"), &second = make_cabinet("CAB-RE");
   ASSERT_EQ(first.connect().status, ws_connect_status::connected);
   ASSERT_EQ(first.call("BootNotification", boot_payload).at(2).at("status"), "Accepted");
   ASSERT_EQ(second.connect().status, ws_connect_status::connected);
