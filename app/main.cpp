@@ -6,6 +6,7 @@
 
 #include "adapters/sqlite.hpp"
 #include "app/cli.hpp"
+#include "app/emulate_command.hpp"
 #include "twin/time.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   add_sim_command(app, chosen);
   add_replay_command(app, chosen);
   add_serve_command(app, chosen);
+  add_emulate_command(app, chosen);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
