@@ -68,6 +68,10 @@ class client_session final : public session_base {
     conn_->attach(self(), {});  // before anything runs on the strand: the handle is read by user threads
     net::post(ws_.get_executor(), [self = self()] { self->start(); });
   }
+  void release(std::shared_ptr<session_base> me) override {
+    auto executor = ws_.get_executor();
+    net::post(executor, [me = std::move(me)]() mutable { me.reset(); });
+  }
   void kick() override {
     net::post(ws_.get_executor(), [self = self()] { self->do_write(); });
   }

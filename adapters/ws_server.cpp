@@ -169,10 +169,21 @@ void ws_server::stop() {
   core.stopping = true;
   try {
     impl_->acceptor->close();
-    for (auto& s : core.live()) s->shutdown();
+    // The snapshots' references are released on each session's strand, never here.
+    auto release_all = [](std::vector<std::shared_ptr<ws_detail::session_base>>& live) {
+      for (auto& s : live) {
+        auto* p = s.get();
+        p->release(std::move(s));
+      }
+    };
+    auto live = core.live();
+    for (auto& s : live) s->shutdown();
+    release_all(live);
     if (!impl_->wait_finished(core.options.stop_timeout)) {
       // Peers that do not answer the close frame in time are dropped.
-      for (auto& s : core.live()) s->teardown(ws_close_reason::server_stop);
+      auto late = core.live();
+      for (auto& s : late) s->teardown(ws_close_reason::server_stop);
+      release_all(late);
       impl_->wait_finished(std::chrono::milliseconds(500));
     }
   } catch (...) {

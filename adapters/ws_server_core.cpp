@@ -120,16 +120,19 @@ bool connection_impl::send(std::string text) {
   }
   auto session = session_.lock();
   if (!session) return !overflow;
-  if (overflow) {
-    session->teardown(ws_close_reason::slow_reader);
-    return false;
-  }
-  if (kick) session->kick();
-  return true;
+  if (overflow) session->teardown(ws_close_reason::slow_reader);
+  else if (kick) session->kick();
+  auto* s = session.get();
+  s->release(std::move(session));  // never the last reference on this (user) thread
+  return !overflow;
 }
 
 void connection_impl::close(std::uint16_t code, std::string reason) {
-  if (auto session = session_.lock()) session->request_close(code, std::move(reason), ws_close_reason::closed_locally);
+  if (auto session = session_.lock()) {
+    session->request_close(code, std::move(reason), ws_close_reason::closed_locally);
+    auto* s = session.get();
+    s->release(std::move(session));
+  }
 }
 
 std::size_t connection_impl::queued_bytes() const noexcept {

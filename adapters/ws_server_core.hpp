@@ -34,6 +34,10 @@ class session_base : public std::enable_shared_from_this<session_base> {
   virtual void shutdown() = 0;
   /// Called by stop() after the threads are joined: reports on_close if it never was.
   virtual void report_final() = 0;
+  /// Hands a strong reference `me` (to this session) to the strand to be released there: a
+  /// session must never be destroyed on a user thread, off its io_context, which dropping the
+  /// last reference there would do whenever the strand let go of its own first.
+  virtual void release(std::shared_ptr<session_base> me) = 0;
 };
 
 /// The connection handle: identity plus the outbound queue, shared between user threads

@@ -54,6 +54,10 @@ class session final : public session_base {
   void run() override {
     net::post(ws_.get_executor(), [self = self()] { self->start(); });
   }
+  void release(std::shared_ptr<session_base> me) override {
+    auto executor = ws_.get_executor();
+    net::post(executor, [me = std::move(me)]() mutable { me.reset(); });
+  }
   void kick() override {
     net::post(ws_.get_executor(), [self = self()] { self->do_write(); });
   }
