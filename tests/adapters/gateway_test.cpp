@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,6 +40,16 @@ constexpr auto deadline = 3s;
 const json boot_payload = {{"reason", "PowerUp"},
                            {"chargingStation", {{"model", "SC-12"}, {"vendorName", "Acme"}, {"firmwareVersion", "1.4.2"}}}};
 
+/// With SWAPTWIN_OCPP_CAPTURE set, appends a frame for scripts/conformance.sh (the gateway's answers
+/// and the well-formed calls that led to them are checked against the official OCPP 2.1 schemas).
+void capture(const std::string& text) {
+  static std::mutex m;
+  const char* path = std::getenv("SWAPTWIN_OCPP_CAPTURE");
+  if (!path || !*path) return;
+  std::lock_guard<std::mutex> lock(m);
+  std::ofstream(path, std::ios::app) << text << '\n';
+}
+
 /// A cabinet: a ws_client that sends one frame at a time and waits for the answer.
 struct cabinet {
   std::mutex m;
@@ -68,17 +80,23 @@ struct cabinet {
   }
   ws_connect_result connect() { return client->connect_and_wait(deadline); }
 
-  /// Sends `text` and returns the next message received (null JSON on timeout).
+  /// Sends `text` and returns the next message received (null JSON on timeout). An error answer
+  /// is captured for the conformance check (its code must be a 2.x one) even for a bad frame.
   json exchange(const std::string& text) {
     client->send(text);
     std::unique_lock<std::mutex> lock(m);
     if (!cv.wait_for(lock, deadline, [&] { return texts.size() > read; })) return nullptr;
-    return json::parse(texts[read++]);
+    auto answer = json::parse(texts[read++]);
+    if (answer.is_array() && !answer.empty() && answer[0] == 4) capture(answer.dump());
+    return answer;
   }
   /// A CALL; returns the answer frame, which must carry the same id.
   json call(const std::string& action, const json& payload) {
     const auto id = "m" + std::to_string(++next_id);
-    auto r = exchange(json::array({2, id, action, payload}).dump());
+    const auto request = json::array({2, id, action, payload}).dump();
+    capture(request);
+    auto r = exchange(request);
+    if (r.is_array() && !r.empty() && r[0] == 3) capture(r.dump());
     EXPECT_TRUE(r.is_array()) << action << ": no answer";
     if (r.is_array()) {
       EXPECT_EQ(r.at(1), id);
