@@ -16,17 +16,9 @@ namespace swaptwin::actors {
 /// system of ours runs with another).
 struct system_config : caf::actor_system_config {
   /// Added to the actor clock to get Unix ms: 0 under `testing` (its clock is set to Unix time);
-  /// live, system_clock - steady_clock at start (see live_unix_offset_ms).
+  /// live, system_clock - steady_clock at start (adapters/live_clock.hpp reads it, outside actors).
   std::int64_t unix_offset_ms = 0;
 };
-
-/// The offset of the live actor clock (steady) from Unix time, now. Call once at start of a live
-/// system, outside any actor: this reads the wall clock.
-inline std::int64_t live_unix_offset_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() -
-         duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 /// Unix milliseconds of an actor-clock instant.
 inline std::int64_t to_unix_ms(caf::actor_clock::time_point t) {

@@ -15,6 +15,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
+#include "adapters/live_clock.hpp"
 #include "adapters/ocpp_gateway.hpp"
 #include "adapters/store_actor.hpp"
 #include "app/cli.hpp"
@@ -71,7 +72,7 @@ int serve(const serve_args& a) {
 
   actors::system_config cfg;
   actors::register_types(cfg);
-  cfg.unix_offset_ms = actors::live_unix_offset_ms();  // the one wall-clock read: actors add it to their clock
+  cfg.unix_offset_ms = adapters::live_unix_offset_ms();  // the one wall-clock read: actors add it to their clock
   int code = 0;
   {
     caf::actor_system sys{cfg};

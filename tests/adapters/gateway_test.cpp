@@ -21,6 +21,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
+#include "adapters/live_clock.hpp"
 #include "adapters/ocpp_gateway.hpp"
 #include "adapters/ocpp_schema.hpp"
 #include "adapters/password.hpp"
@@ -153,7 +154,7 @@ class gateway_test : public ::testing::Test {
   void start(std::int64_t heartbeat_s = 60, int beats = 3) {
     cfg_ = std::make_unique<actors::system_config>();
     actors::register_types(*cfg_);
-    cfg_->unix_offset_ms = actors::live_unix_offset_ms();
+    cfg_->unix_offset_ms = adapters::live_unix_offset_ms();
     sys_ = std::make_unique<caf::actor_system>(*cfg_);
     store_ = sys_->spawn<caf::detached>(store_actor, store_actor_config{db_, {}, 512, 200ms});
     gateway_config g;
