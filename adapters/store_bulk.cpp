@@ -2,6 +2,7 @@
 // add_* methods commits (and syncs the disk) once per row; a simulated city has tens of thousands.
 #include "adapters/sqlite.hpp"
 #include "adapters/store.hpp"
+#include "adapters/store_rows.hpp"
 
 namespace swaptwin::adapters {
 
@@ -9,16 +10,6 @@ using namespace twin;
 using sql::transaction;
 
 namespace {
-void insert_swap(sql::database& db, const swap_record& s) {
-  db.prepare("INSERT INTO swaps (idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, "
-             "returned_soc, slot_out, issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")
-      ->bind_all(s.key, to_ms(s.at), s.rider_id, s.station_sn, s.model_id, s.slot_in, s.returned_sn, s.returned_soc,
-                 s.slot_out, s.issued_sn, s.energy_wh, s.km_m, s.net.minor, s.tax.minor, s.net.currency,
-                 to_string(s.plan))
-      .run();
-}
-
 status check_model(const battery_model& m) {
   if (m.id.empty() || m.id.size() > 16) return error{errc::invalid_argument, "battery model id: 1..16 characters"};
   if (m.nominal_v <= 0 || m.capacity_wh <= 0)
@@ -53,7 +44,7 @@ status store::import_rows(const back_office_rows& rows) {
   if (auto s = each(rows.batteries, [&](const twin::battery& b) { return insert_battery(b); }); !s) return s;
   if (auto s = each(rows.riders, [&](const twin::rider& r) { return insert_rider(r); }); !s) return s;
   write_postings(rows.postings);
-  for (const auto& sw : rows.swaps) insert_swap(*db_, sw);
+  for (const auto& sw : rows.swaps) adapters::rows::insert_swap(*db_, sw);
   for (const auto& w : rows.work_orders) insert_work_order(w);
   tx.commit();
   return done{};

@@ -237,13 +237,7 @@ std::vector<posting> store::postings(const std::string& rider_id) {
 bool store::record_swap(const swap_record& s, const rider_change& c, const twin::station& station_after,
                         const std::vector<twin::battery>& packs_after) {
   transaction tx{*db_};
-  db_->prepare("INSERT INTO swaps (idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, "
-               "returned_soc, slot_out, issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")
-      ->bind_all(s.key, to_ms(s.at), s.rider_id, s.station_sn, s.model_id, s.slot_in, s.returned_sn, s.returned_soc,
-                 s.slot_out, s.issued_sn, s.energy_wh, s.km_m, s.net.minor, s.tax.minor, s.net.currency,
-                 to_string(s.plan))
-      .run();
+  rows::insert_swap(*db_, s);
   if (db_->changes() == 0) return false;  // seen before: the transaction rolls back, nothing changes
   write_rider(c.after);
   write_postings(c.postings);

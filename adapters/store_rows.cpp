@@ -22,6 +22,16 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+void insert_swap(sql::database& db, const swap_record& s) {
+  db.prepare("INSERT INTO swaps (idempotency_key, at_ms, rider_id, station_sn, model_id, slot_in, returned_sn, "
+             "returned_soc, slot_out, issued_sn, energy_wh, km_m, net_minor, tax_minor, currency, plan_kind) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")
+      ->bind_all(s.key, to_ms(s.at), s.rider_id, s.station_sn, s.model_id, s.slot_in, s.returned_sn, s.returned_soc,
+                 s.slot_out, s.issued_sn, s.energy_wh, s.km_m, s.net.minor, s.tax.minor, s.net.currency,
+                 to_string(s.plan))
+      .run();
+}
+
 const char* const station_columns =
     "sn, name, lat, lon, power_cap_w, enabled, agent_id, firmware, online, last_seen_ms, boot_id, "
     "reported_name, reported_power_cap_w, reported_enabled, created_at_ms, registration";

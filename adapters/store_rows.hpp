@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/sqlite.hpp"
+#include "adapters/store.hpp"
 #include "twin/battery.hpp"
 #include "twin/plan.hpp"
 #include "twin/rider.hpp"
@@ -12,6 +13,9 @@
 #include "twin/work_order.hpp"
 
 namespace swaptwin::adapters::rows {
+
+/// Inserts a swap unless its idempotency key is there already (then sql::database::changes() is 0).
+void insert_swap(sql::database& db, const swap_record& s);
 
 /// "a,b,c" <-> {"a","b","c"} (elements never contain commas).
 std::string join(const std::vector<std::string>& v);
