@@ -289,20 +289,22 @@ schema_ref enum_of(std::vector<std::string> values) {
   return s;
 }
 
-schema_ref integer(std::optional<double> minimum, std::optional<double> maximum) {
+namespace {
+schema_ref ranged(schema_kind kind, std::optional<double> minimum, std::optional<double> maximum) {
   auto s = std::make_shared<schema>();
-  s->kind = schema_kind::integer;
+  s->kind = kind;
   s->minimum = minimum;
   s->maximum = maximum;
   return s;
 }
+}  // namespace
+
+schema_ref integer(std::optional<double> minimum, std::optional<double> maximum) {
+  return ranged(schema_kind::integer, minimum, maximum);
+}
 
 schema_ref number(std::optional<double> minimum, std::optional<double> maximum) {
-  auto s = std::make_shared<schema>();
-  s->kind = schema_kind::number;
-  s->minimum = minimum;
-  s->maximum = maximum;
-  return s;
+  return ranged(schema_kind::number, minimum, maximum);
 }
 
 schema_ref boolean() {

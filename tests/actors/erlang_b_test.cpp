@@ -9,6 +9,7 @@
 #include "actors/journal.hpp"
 #include "actors/station.hpp"
 #include "sim_fixture.hpp"
+#include "station_packs.hpp"
 
 namespace swaptwin::actors::testing {
 namespace {
@@ -63,14 +64,7 @@ TEST_F(ErlangLoss, RefusedShareMatchesErlangB) {
   station_setup st;
   st.station = twin::make_station("ERL-1", "Erlang", {22.5, 114.0}, packs + 1, 100000, twin::from_ms(now()));
   st.station.link.online = true;
-  for (int i = 1; i <= packs; ++i) {
-    twin::battery b;
-    b.sn = "P" + std::to_string(i);
-    b.model_id = "60V";
-    b.soc = 1.0;
-    st.packs.push_back(b);
-    st.station.slots[static_cast<size_t>(i - 1)] = twin::slot{i, twin::slot_state::ready, false, b.sn, "60V", 1.0, 0};
-  }
+  for (int i = 1; i <= packs; ++i) put_pack(st, i, "60V", 1.0);
   st.capacity_wh["60V"] = 1560;
   st.charging.exponential = true;
   st.charging.exp_mean_s = mean_charge_h * 3600;

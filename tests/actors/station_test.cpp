@@ -10,6 +10,7 @@
 #include "actors/slot.hpp"
 #include "actors/station.hpp"
 #include "sim_fixture.hpp"
+#include "station_packs.hpp"
 #include "twin/billing.hpp"
 
 namespace swaptwin::actors::testing {
@@ -56,16 +57,7 @@ class StationActor : public sim_test {
     st.station = twin::make_station("ST-1", "Test", {22.5, 114.0}, 8, cap_w, twin::from_ms(now()));
     st.station.link.online = true;
     int slot = 1;
-    auto put = [&](double soc) {
-      twin::battery b;
-      b.sn = "P" + std::to_string(slot);
-      b.model_id = "60V";
-      b.soc = soc;
-      st.packs.push_back(b);
-      st.station.slots[static_cast<size_t>(slot - 1)] =
-          twin::slot{slot, soc >= 0.95 ? twin::slot_state::ready : twin::slot_state::charging, false, b.sn, "60V", soc, 0};
-      ++slot;
-    };
+    auto put = [&](double soc) { put_pack(st, slot++, "60V", soc); };
     for (int i = 0; i < ready_packs; ++i) put(1.0);
     for (int i = 0; i < charging_packs; ++i) put(0.2 + 0.1 * i);
     st.capacity_wh["60V"] = 1500;

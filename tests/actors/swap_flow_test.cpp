@@ -9,6 +9,7 @@
 #include "actors/journal.hpp"
 #include "actors/station.hpp"
 #include "sim_fixture.hpp"
+#include "station_packs.hpp"
 #include "twin/billing.hpp"
 
 namespace swaptwin::actors::testing {
@@ -57,14 +58,7 @@ world base(std::int64_t now_ms) {
   auto& st = w.station;
   st.station = twin::make_station("ST-1", "Flow", {22.5, 114.0}, 4, 5000, twin::from_ms(now_ms));
   st.station.link.online = true;
-  for (int i = 1; i <= 2; ++i) {
-    twin::battery b;
-    b.sn = "P" + std::to_string(i);
-    b.model_id = "60V";
-    b.soc = 1.0;
-    st.packs.push_back(b);
-    st.station.slots[static_cast<size_t>(i - 1)] = twin::slot{i, twin::slot_state::ready, false, b.sn, "60V", 1.0, 0};
-  }
+  for (int i = 1; i <= 2; ++i) put_pack(st, i, "60V", 1.0);
   st.capacity_wh["60V"] = 1500;
   return w;
 }
