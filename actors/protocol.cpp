@@ -7,6 +7,11 @@ namespace swaptwin::actors {
 void register_types(system_config& cfg) {
   cfg.add_message_type<swap_request>("swaptwin::swap_request");
   cfg.add_message_type<swap_result>("swaptwin::swap_result");
+  cfg.add_message_type<pack_reading>("swaptwin::pack_reading");
+  cfg.add_message_type<std::vector<pack_reading>>("std::vector<swaptwin::pack_reading>");
+  cfg.add_message_type<cabinet_swap>("swaptwin::cabinet_swap");
+  cfg.add_message_type<cabinet_answer>("swaptwin::cabinet_answer");
+  cfg.add_message_type<link_record>("swaptwin::link_record");
   cfg.add_message_type<authorize_request>("swaptwin::authorize_request");
   cfg.add_message_type<authorize_result>("swaptwin::authorize_result");
   cfg.add_message_type<settle_request>("swaptwin::settle_request");

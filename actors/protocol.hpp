@@ -333,8 +333,67 @@ typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
            x.plan_kind, x.plan_id, x.station_sn, x.memo);
 }
 
+// ---- live cabinets (adapters/ocpp_session -> store) --------------------------------------------
+using swapevt_atom = caf::atom_constant<caf::atom("swapevt")>;    ///< session -> store: apply a cabinet's BatterySwap event
+
+/// One pack as a cabinet reports it in a BatterySwap event (OCPP batteryData).
+struct pack_reading {
+  int evse_id = 0;          ///< the slot (1-based)
+  std::string sn;
+  double soc = 0, soh = 1;  ///< in [0, 1] (OCPP sends percent)
+};
+
+/// A cabinet's BatterySwap event. (station_sn, request_id, event_type) identifies it: a resent
+/// event is recognised by it and answered again without a second effect.
+struct cabinet_swap {
+  std::string station_sn;
+  std::string event_type;   ///< "BatteryIn", "BatteryOut" or "BatteryOutTimeout"
+  std::int64_t request_id = 0;
+  std::string rider_id;     ///< the idToken
+  std::vector<pack_reading> packs;
+  std::int64_t at_ms = 0;   ///< when the back end received it
+};
+
+/// What the store did with a cabinet_swap, answered once it is durable.
+struct cabinet_answer {
+  bool duplicate = false;   ///< applied before: nothing changed now
+  std::string summary;      ///< for the log: what moved, what was charged
+  std::string problem;      ///< set when the event was applied but something needs an operator (unbilled swap, unknown slot)
+  std::int64_t net_minor = 0, tax_minor = 0;
+  std::string currency;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pack_reading& x) {
+  return f(caf::meta::type_name("pack_reading"), x.evse_id, x.sn, x.soc, x.soh);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cabinet_swap& x) {
+  return f(caf::meta::type_name("cabinet_swap"), x.station_sn, x.event_type, x.request_id, x.rider_id, x.packs,
+           x.at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cabinet_answer& x) {
+  return f(caf::meta::type_name("cabinet_answer"), x.duplicate, x.summary, x.problem, x.net_minor, x.tax_minor,
+           x.currency);
+}
+
+/// A station's link as the gateway last saw it, for the database (operators read it there).
+struct link_record {
+  std::string sn;
+  bool online = false;
+  std::int64_t last_seen_ms = 0;
+  std::string boot_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, link_record& x) {
+  return f(caf::meta::type_name("link_record"), x.sn, x.online, x.last_seen_ms, x.boot_id);
+}
+
 using cabinet_atom = caf::atom_constant<caf::atom("cabinet")>;    ///< gateway -> store: what do we know of this cabinet?
 using pending_atom = caf::atom_constant<caf::atom("pending")>;    ///< gateway -> store: hold this unknown cabinet as pending
+using reported_atom = caf::atom_constant<caf::atom("reported")>;  ///< session -> store: the cabinet applied a desired setting
 
 /// What the store knows of a cabinet's SN, read fresh from the database (an operator may have
 /// accepted it from another process since the last boot).
@@ -343,11 +402,15 @@ struct cabinet_record {
   std::string registration;    ///< "accepted", "pending" or "rejected" (twin::registration as text)
   std::string password_hash;   ///< adapters/password.hpp hash, empty when no password was set
   std::string name;            ///< display name
+  /// Desired settings the cabinet has not reported back (twin::pending_changes): field and value,
+  /// e.g. ("slot.3.enabled", "false"), pushed to the cabinet at its boot and while it is online.
+  std::vector<std::string> change_fields, change_values;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
-  return f(caf::meta::type_name("cabinet_record"), x.known, x.registration, x.password_hash, x.name);
+  return f(caf::meta::type_name("cabinet_record"), x.known, x.registration, x.password_hash, x.name, x.change_fields,
+           x.change_values);
 }
 
 /// The store's interface.
@@ -355,7 +418,14 @@ typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
 ///   answered only once they are committed; an error (rows kept buffered, retried later) otherwise.
 ///   Send it with anon_send for fire-and-forget: with a sender, the answer would come back to it.
 /// - (flush) -> rows appended since the store started, answered after the buffer is committed.
-/// - (flushdue, generation): its own batch timer; a stale generation is ignored.
+/// - (flushdue, generation) and (swapevt, generation): its own batch timers; a stale generation is ignored.
+/// - (swapevt, cabinet_swap) -> cabinet_answer once the event's effects (packs, station, swap
+///   record, ledger postings, the event's key) are committed, in one transaction with the other
+///   events of its batch; a resent event is answered `duplicate` with no effect.
+/// - (authorize, rider, sn, at_ms) -> authorize_result of a cabinet's Authorize, read fresh.
+/// - (reported, sn, field, value) -> true once the cabinet's reported setting `field` (as in
+///   cabinet_record::change_fields) is recorded as `value`.
+/// - (link, link_record): records a station's online state and last message (fire-and-forget).
 /// - (cabinet, sn) -> cabinet_record of that SN (known = false when there is none).
 /// - (cabinet) -> SNs of every accepted station (the gateway spawns their actors at start).
 /// - (pending, sn, firmware, at_ms) -> true when the SN was added as pending, false when it
@@ -365,7 +435,12 @@ using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<led
                                    caf::replies_to<cabinet_atom, std::string>::with<cabinet_record>,
                                    caf::replies_to<cabinet_atom>::with<std::vector<std::string>>,
                                    caf::replies_to<pending_atom, std::string, std::string, std::int64_t>::with<bool>,
-                                   caf::reacts_to<flushdue_atom, std::uint64_t>>;
+                                   caf::reacts_to<flushdue_atom, std::uint64_t>,
+                                   caf::replies_to<swapevt_atom, cabinet_swap>::with<cabinet_answer>,
+                                   caf::reacts_to<swapevt_atom, std::uint64_t>,
+                                   caf::replies_to<authorize_atom, std::string, std::string, std::int64_t>::with<authorize_result>,
+                                   caf::replies_to<reported_atom, std::string, std::string, std::string>::with<bool>,
+                                   caf::reacts_to<link_atom, link_record>>;
 
 // ---- OCPP gateway (adapters/ocpp_gateway) ------------------------------------------------------
 using bind_atom = caf::atom_constant<caf::atom("bind")>;          ///< session -> gateway: boot accepted, give me my station
@@ -373,6 +448,8 @@ using unbind_atom = caf::atom_constant<caf::atom("unbind")>;      ///< session -
 using wstext_atom = caf::atom_constant<caf::atom("wstext")>;      ///< transport -> session: a text message arrived
 using wsclose_atom = caf::atom_constant<caf::atom("wsclose")>;    ///< transport -> session: the connection ended
 using quiesce_atom = caf::atom_constant<caf::atom("quiesce")>;    ///< gateway -> session: send nothing more (shutdown)
+using command_atom = caf::atom_constant<caf::atom("command")>;    ///< operator -> gateway -> session: send this CALL to the cabinet
+using calltime_atom = caf::atom_constant<caf::atom("calltime")>;  ///< session -> itself: our CALL's deadline
 
 struct system_config;
 

@@ -83,13 +83,16 @@ caf::behavior admit_actor(caf::event_based_actor* self, admit_job job) {
   return {[](caf::ok_atom) {}};
 }
 
-// Logs the station actors' online/offline changes when no journal is configured.
-caf::behavior log_journal(caf::event_based_actor*, gateway_log_fn log) {
+// Logs the station actors' online/offline changes and records them in the database, where
+// `swaptwin admin` (another process) reads them.
+caf::behavior log_journal(caf::event_based_actor*, gateway_log_fn log, actors::store_api store) {
   return {
       [=](actors::event_atom, const actors::sim_event& e) {
-        if (e.kind == "online") log(e.station_sn + ": online");
-        else if (e.kind == "offline")
-          log(e.station_sn + (e.text == "closed" ? ": offline (socket closed)" : ": offline (missed its deadline)"));
+        if (e.kind != "online" && e.kind != "offline") return;
+        const bool online = e.kind == "online";
+        if (online) log(e.station_sn + ": online");
+        else log(e.station_sn + (e.text == "closed" ? ": offline (socket closed)" : ": offline (missed its deadline)"));
+        caf::anon_send(store, actors::link_atom::value, actors::link_record{e.station_sn, online, e.at_ms, {}});
       },
   };
 }
@@ -123,7 +126,8 @@ struct ocpp_gateway::impl {
       sys.spawn(admit_actor, admit_job{req, std::move(decide), store, counters, cfg.log});
     };
     cb.on_open = [this](const connection_ptr& c) {
-      auto s = sys.spawn(ocpp_session, session_setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log});
+      auto s = sys.spawn(ocpp_session, session_setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log,
+                                                     cfg.dispatcher, cfg.call_timeout_ms});
       std::lock_guard<std::mutex> lock(m);
       sessions.emplace(c->id(), std::move(s));
     };
@@ -167,9 +171,9 @@ bool ocpp_gateway::start(std::string* error) {
     if (error) *error = why;
     return false;
   }
-  d.journal = d.cfg.journal ? d.cfg.journal : d.sys.spawn(log_journal, d.cfg.log);
+  d.journal = d.cfg.journal ? d.cfg.journal : d.sys.spawn(log_journal, d.cfg.log, d.store);
   d.gateway = d.sys.spawn(gateway_actor, gateway_setup{accepted, d.cfg.heartbeat_s * 1000, d.cfg.offline_after_beats,
-                                                      d.cfg.dispatcher, d.journal, d.cfg.log});
+                                                      d.cfg.dispatcher, d.journal, d.cfg.log, d.store});
   d.cfg.log("loaded " + std::to_string(accepted.size()) + " accepted station(s), all offline until their cabinets boot");
   d.server = std::make_unique<ws_server>(d.cfg.server, d.callbacks());
   if (!d.server->start(error)) {
@@ -214,6 +218,21 @@ caf::actor ocpp_gateway::station(const std::string& sn) {
   caf::scoped_actor self{d.sys};
   self->request(d.gateway, std::chrono::seconds{5}, caf::get_atom::value, sn)
       .receive([&](caf::actor& a) { out = std::move(a); }, [&](caf::error&) {});
+  return out;
+}
+
+std::optional<std::string> ocpp_gateway::call(const std::string& sn, const std::string& action,
+                                              const std::string& payload, std::chrono::milliseconds timeout,
+                                              std::string* error) {
+  auto& d = *impl_;
+  std::optional<std::string> out;
+  std::string why = "gateway not started";
+  if (d.gateway) {
+    caf::scoped_actor self{d.sys};
+    self->request(d.gateway, timeout, actors::command_atom::value, sn, action, payload)
+        .receive([&](std::string& r) { out = std::move(r); }, [&](caf::error& e) { why = d.sys.render(e); });
+  }
+  if (!out && error) *error = why;
   return out;
 }
 

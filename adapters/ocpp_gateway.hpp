@@ -4,8 +4,10 @@
 /// (ocpp_session.hpp) that speaks OCPP-J and drives the cabinet's station actor. What works:
 /// BootNotification (Pending / Rejected / Accepted from the store, read fresh at every boot),
 /// Heartbeat, StatusNotification, liveness (every message beats the station; a closed socket is
-/// offline at once). Authorize, BatterySwap and NotifyEvent are validated and answered
-/// NotSupported for now; the back end sends no CALLs yet.
+/// offline at once), Authorize (the rider's side of the swap decision), BatterySwap (answered
+/// only once durable, duplicates recognised: adapters/cabinet_events.hpp), NotifyEvent (alarms
+/// to the dispatcher), and our CALLs to cabinets (call(); desired settings pushed at boot and
+/// heartbeats).
 ///
 /// Threads: the ws_server's I/O threads only hand messages to actors (`anon_send`); admission
 /// (a store look-up and a ~3 ms PBKDF2 check) runs in a short-lived actor per upgrade, never on an
@@ -13,10 +15,12 @@
 /// station's current one, so an old socket closing after a reconnect does not mark it offline.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -35,7 +39,8 @@ struct gateway_config {
   ws_server_options server;          ///< where to listen, limits (address 127.0.0.1, port 0 by default)
   std::int64_t heartbeat_s = 60;     ///< the interval told to cabinets at boot (also the retry interval of Pending/Rejected)
   int offline_after_beats = 3;       ///< a silent cabinet is offline after heartbeat_s x this
-  caf::actor dispatcher;             ///< told by station actors about offline alerts (may be null)
+  caf::actor dispatcher;             ///< told about alerts: offline (station actors) and cabinet alarms (NotifyEvent); may be null
+  std::int64_t call_timeout_ms = 30000;  ///< our CALL to a cabinet unanswered this long has failed
   caf::actor journal;                ///< told by station actors about online/offline (may be null)
   gateway_log_fn log;                ///< where log lines go (stderr when unset)
 };
@@ -70,6 +75,12 @@ class ocpp_gateway {
   std::uint16_t port() const noexcept;
   /// The station actor of `sn`, null when the gateway has none (blocking, for tests and tools).
   caf::actor station(const std::string& sn);
+  /// Sends our CALL `action` (RequestBatterySwap, ChangeAvailability, Reset, SetVariables,
+  /// TriggerMessage) with `payload` (JSON text) to cabinet `sn` and waits up to `timeout` for its
+  /// answer (blocking, for tools and tests). The response payload as JSON text, or the reason it
+  /// failed in *error (not connected, schema violation, CALLERROR, no answer) and nullopt.
+  std::optional<std::string> call(const std::string& sn, const std::string& action, const std::string& payload,
+                                  std::chrono::milliseconds timeout, std::string* error = nullptr);
   /// The gateway's counters.
   const gateway_counters& counters() const noexcept;
 

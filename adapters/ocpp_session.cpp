@@ -103,12 +103,106 @@ void on_boot(self_ptr self, const std::string& id, const json& payload) {
                     [=](caf::actor station) {
                       self->state.station = std::move(station);
                       self->state.accepted = true;
+                      self->state.boot_id = std::to_string(actors::now_ms(self)) + "-" + id;
+                      self->state.pushed.clear();  // a new boot forgets what it was told
                       beat(self);  // online now: the accepted boot is a message from the cabinet
                       answer_boot(self, id, "Accepted");
+                      session_calls::push_desired(self, rec);
                     },
                     store_failed);
           },
           store_failed);
+}
+
+// Billing's refusal codes as OCPP's AuthorizationStatus (twin::errc code strings).
+std::string authorization_status(const std::string& reason) {
+  if (reason == "ok") return "Accepted";
+  if (reason == "rider.unknown") return "Unknown";
+  if (reason.rfind("plan.expired", 0) == 0) return "Expired";
+  if (reason.rfind("payment.", 0) == 0) return "NoCredit";
+  if (reason == "rider.other_model") return "NotAllowedTypeEVSE";
+  if (reason == "country.unknown") return "Invalid";
+  return "Blocked";  // KYC, deposit, no plan or a used-up one: the rider must see the operator
+}
+
+void on_authorize(self_ptr self, const std::string& id, const json& payload) {
+  const std::string rider = payload["idToken"].value("idToken", std::string{});
+  self->request(self->state.setup.store, lookup_timeout, actors::authorize_atom::value, rider, sn_of(self),
+                actors::now_ms(self))
+      .await(
+          [=](actors::authorize_result& r) {
+            const auto status = authorization_status(r.reason);
+            if (status != "Accepted") log(self, "rider " + rider + " refused: " + r.reason + " (" + r.detail + ")");
+            reply(self, id, "Authorize", json{{"idTokenInfo", {{"status", status}}}});
+          },
+          [=](caf::error& e) {
+            log(self, "Authorize: store failed: " + caf::to_string(e));
+            reply_error(self, id, ocpp::error_code::internal_error, "back end store unavailable, retry later");
+          });
+}
+
+// Answered only once the store has committed the event's effects; a store failure is an
+// InternalError, so the cabinet keeps the event and sends it again.
+void on_battery_swap(self_ptr self, const std::string& id, const json& payload) {
+  actors::cabinet_swap e;
+  e.station_sn = sn_of(self);
+  e.event_type = payload.value("eventType", std::string{});
+  e.request_id = payload.value("requestId", std::int64_t{0});
+  e.rider_id = payload["idToken"].value("idToken", std::string{});
+  for (const auto& b : payload["batteryData"])
+    e.packs.push_back(actors::pack_reading{b.value("evseId", 0), b.value("serialNumber", std::string{}),
+                                           b.value("soC", 0.0) / 100.0, b.value("soH", 100.0) / 100.0});
+  e.at_ms = actors::now_ms(self);
+  const auto what = e.event_type + " " + std::to_string(e.request_id);
+  self->request(self->state.setup.store, lookup_timeout, actors::swapevt_atom::value, std::move(e))
+      .await(
+          [=](actors::cabinet_answer& a) {
+            if (a.duplicate) log(self, what + ": resent, answered again without a second effect");
+            else if (!a.summary.empty()) log(self, what + ": " + a.summary);
+            if (!a.problem.empty()) log(self, what + ": NEEDS AN OPERATOR: " + a.problem);
+            reply(self, id, "BatterySwap", json::object());
+          },
+          [=](caf::error& err) {
+            log(self, what + ": not recorded, the cabinet will resend: " + caf::to_string(err));
+            reply_error(self, id, ocpp::error_code::internal_error, "not recorded, send it again later");
+          });
+}
+
+// An alarm's kind (twin::alert_kind as text) from the reported variable; empty when it is none.
+std::string alarm_kind(const json& ev) {
+  const auto variable = ev["variable"].value("name", std::string{});
+  const auto value = ev.value("actualValue", std::string{});
+  if (ev.value("cleared", false) || value == "false") return {};
+  if (variable == "Problem" || variable == "Fault") return "slot_fault";
+  if (variable == "Temperature" || variable == "OverTemperature") return "over_temperature";
+  if (variable == "DoorOpen" || variable == "Door") return "door_open";
+  return {};
+}
+
+void on_notify_event(self_ptr self, const std::string& id, const json& payload) {
+  for (const auto& ev : payload["eventData"]) {
+    const auto kind = alarm_kind(ev);
+    const auto& component = ev["component"];
+    const int slot = component.contains("evse") ? component["evse"].value("id", 0) : 0;
+    const auto what = component.value("name", std::string{}) + (slot ? " " + std::to_string(slot) : std::string{}) +
+                      " " + ev["variable"].value("name", std::string{}) + "=" + ev.value("actualValue", std::string{});
+    if (kind.empty()) {
+      log(self, "event " + what);
+      continue;
+    }
+    log(self, "ALARM " + kind + ": " + what);
+    if (self->state.setup.alerts)
+      self->send(self->state.setup.alerts, actors::alert_atom::value,
+                 actors::alert{sn_of(self), kind, slot, actors::now_ms(self)});
+  }
+  reply(self, id, "NotifyEvent", json::object());
+}
+
+// Reads the cabinet's record and pushes the desired settings it has not applied yet.
+void check_desired(self_ptr self) {
+  self->request(self->state.setup.store, lookup_timeout, actors::cabinet_atom::value, sn_of(self))
+      .then([=](actors::cabinet_record& rec) { session_calls::push_desired(self, rec); },
+            [=](caf::error& e) { log(self, "desired state: store failed: " + caf::to_string(e)); });
 }
 
 void on_call(self_ptr self, const ocpp::frame& f) {
@@ -124,10 +218,15 @@ void on_call(self_ptr self, const ocpp::frame& f) {
   }
   if (f.action == "BootNotification") return on_boot(self, f.message_id, f.payload);
   if (!st.accepted) return reply_error(self, f.message_id, ocpp::error_code::security_error, "boot not accepted");
-  if (f.action == "Heartbeat") return reply(self, f.message_id, "Heartbeat", json{{"currentTime", now_text(self)}});
-  // Slot states are recorded by a later slice; the message still proves the cabinet alive.
+  if (f.action == "Heartbeat") {
+    reply(self, f.message_id, "Heartbeat", json{{"currentTime", now_text(self)}});
+    return check_desired(self);  // an operator may have changed a setting from another process
+  }
   if (f.action == "StatusNotification") return reply(self, f.message_id, "StatusNotification", json::object());
-  reply_error(self, f.message_id, ocpp::error_code::not_supported, f.action + " is not yet supported by this gateway");
+  if (f.action == "Authorize") return on_authorize(self, f.message_id, f.payload);
+  if (f.action == "BatterySwap") return on_battery_swap(self, f.message_id, f.payload);
+  if (f.action == "NotifyEvent") return on_notify_event(self, f.message_id, f.payload);
+  reply_error(self, f.message_id, ocpp::error_code::not_supported, f.action + " is not supported by this gateway");
 }
 
 void on_text(self_ptr self, const std::string& text) {
@@ -140,8 +239,11 @@ void on_text(self_ptr self, const std::string& text) {
   }
   const auto& f = std::get<ocpp::frame>(parsed);
   if (f.type == ocpp::message_type::call) return on_call(self, f);
-  // The gateway sends no CALLs yet, so results and errors answer nothing of ours; SEND is never answered.
-  log(self, "ignored an unsolicited frame of type " + std::to_string(static_cast<int>(f.type)));
+  if (f.type == ocpp::message_type::call_result)
+    return session_calls::on_reply(self, static_cast<int>(f.type), f.message_id, f.payload.dump(), {});
+  if (f.type == ocpp::message_type::call_error)
+    return session_calls::on_reply(self, static_cast<int>(f.type), f.message_id, f.error_code, f.error_description);
+  log(self, "ignored a frame of type " + std::to_string(static_cast<int>(f.type)));  // SEND is never answered
 }
 
 }  // namespace
@@ -160,65 +262,29 @@ caf::behavior ocpp_session(caf::stateful_actor<session_state>* self, session_set
         self->state.quiet = true;
         return caf::ok_atom::value;
       },
+      [=](actors::command_atom, const std::string& action, const std::string& payload) {
+        auto rp = self->make_response_promise();
+        auto fail = [&](const std::string& why) { rp.deliver(caf::make_error(caf::sec::runtime_error, why)); };
+        auto body = json::parse(payload, nullptr, false);
+        if (!self->state.accepted) fail(sn_of(self) + " has no accepted boot on this connection");
+        else if (!body.is_object()) fail("payload of " + action + " is not a JSON object");
+        else if (!ocpp::known_action(action) || ocpp::sent_by(action) != ocpp::origin::csms)
+          fail(action + " is not a CALL the back end sends");
+        if (rp.pending()) {
+          outbound_call c;
+          c.action = action;
+          c.payload = body.dump();
+          c.promise = rp;
+          c.has_promise = true;
+          session_calls::enqueue(self, std::move(c));
+        }
+        return rp;
+      },
+      [=](actors::calltime_atom, const std::string& id) { session_calls::on_timeout(self, id); },
       [=](actors::wsclose_atom) {
+        session_calls::fail_all(self, "connection to " + sn_of(self) + " closed");
         if (self->state.station) self->send(self->state.setup.gateway, actors::unbind_atom::value, sn_of(self));
         self->quit();
-      },
-  };
-}
-
-// ---- gateway actor ------------------------------------------------------------------------------
-
-namespace {
-
-using gw_ptr = caf::stateful_actor<gateway_state>*;
-
-caf::actor station_of(gw_ptr self, const std::string& sn) {
-  auto& st = self->state;
-  if (auto it = st.stations.find(sn); it != st.stations.end()) return it->second;
-  actors::station_setup s;
-  s.station.sn = sn;
-  s.station.desired.name = sn;
-  s.station.link.online = false;  // live: offline until its cabinet's first accepted message
-  s.heartbeat_ms = st.setup.heartbeat_ms;
-  s.offline_after_beats = st.setup.offline_after_beats;
-  s.simulate_cabinet = false;
-  s.dispatcher = st.setup.dispatcher;
-  auto a = self->spawn(actors::station, std::move(s), caf::actor{}, st.setup.journal);
-  st.stations.emplace(sn, a);
-  return a;
-}
-
-}  // namespace
-
-caf::behavior gateway_actor(caf::stateful_actor<gateway_state>* self, gateway_setup setup) {
-  self->state.setup = std::move(setup);
-  for (const auto& sn : self->state.setup.accepted) station_of(self, sn);
-  // Station actors live as long as the gateway: at its exit they end too (their pending liveness
-  // timers would otherwise keep the actor system waiting at shutdown).
-  self->set_exit_handler([=](const caf::exit_msg& msg) {
-    for (auto& [sn, a] : self->state.stations) self->send_exit(a, msg.reason);
-    self->state.stations.clear();
-    self->quit(msg.reason);
-  });
-  return {
-      [=](actors::bind_atom, const std::string& sn) -> caf::actor {
-        auto a = station_of(self, sn);
-        self->state.current[sn] = caf::actor_cast<caf::actor_addr>(self->current_sender());
-        return a;
-      },
-      [=](actors::unbind_atom, const std::string& sn) {
-        auto& st = self->state;
-        auto it = st.current.find(sn);
-        // A reconnected cabinet has a newer session: the old socket closing must not mark it offline.
-        if (it == st.current.end() || it->second != caf::actor_cast<caf::actor_addr>(self->current_sender())) return;
-        st.current.erase(it);
-        if (auto s = st.stations.find(sn); s != st.stations.end()) self->send(s->second, actors::disconnect_atom::value);
-        st.setup.log(sn + ": connection closed: offline");
-      },
-      [=](caf::get_atom, const std::string& sn) -> caf::actor {
-        auto it = self->state.stations.find(sn);
-        return it == self->state.stations.end() ? caf::actor{} : it->second;
       },
   };
 }

@@ -118,6 +118,9 @@ class database {
 };
 
 /// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless `commit()` was called.
+/// Inside another transaction it is a SAVEPOINT instead: its commit releases the savepoint (the
+/// outer transaction decides durability) and its destruction without commit undoes only its own
+/// writes. Group commit relies on this: many operations, each all-or-nothing, one COMMIT.
 class transaction {
  public:
   explicit transaction(database& db);
@@ -130,6 +133,7 @@ class transaction {
  private:
   database& db_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace swaptwin::adapters::sql

@@ -7,6 +7,7 @@
 /// failures throw sql::store_error.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -158,6 +159,15 @@ class store {
   twin::status add_pending_station(const std::string& sn, const std::string& firmware, twin::unix_ms at);
   /// Accepts or rejects station `sn` (station.unknown when there is none).
   twin::status set_registration(const std::string& sn, twin::registration r);
+  /// The answer recorded when cabinet event `key` of station `sn` was applied; nullopt when it
+  /// never was. A resent event finds it and is answered again without a second effect.
+  std::optional<std::string> cabinet_event(const std::string& sn, const std::string& key);
+  /// Records cabinet event `key` of `sn` as applied, with its answer. Call it in the transaction
+  /// of the event's effects (see transact()). False when the key was recorded before.
+  bool add_cabinet_event(const std::string& sn, const std::string& key, twin::unix_ms at, const std::string& answer);
+  /// Sets station `sn`'s connectivity (online, last seen, boot id) as the live gateway sees it,
+  /// leaving everything else alone (station.unknown when there is none).
+  twin::status set_link(const std::string& sn, const twin::connectivity& link);
   /// Stores the hash (adapters/password.hpp) of station `sn`'s cabinet password.
   twin::status set_station_password_hash(const std::string& sn, const std::string& hash);
   /// Station `sn`'s password hash, empty when none was set; nullopt when the station is unknown.
@@ -224,6 +234,10 @@ class store {
   /// The dashboard for the calendar day containing `now` in time zone `tz` (IANA name).
   /// Refuses an unknown zone with input.invalid.
   twin::result<dashboard> dashboard_at(twin::unix_ms now, const std::string& tz);
+
+  /// Runs `f` in one transaction, or in a savepoint when a transaction is open: all of its writes
+  /// or none (an exception from `f` undoes them and propagates). Nested calls nest.
+  void transact(const std::function<void()>& f);
 
   /// The connection, for tests and benchmarks that measure raw SQLite beside the store.
   sql::database& db();

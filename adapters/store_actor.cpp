@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/ledger_entry.hpp"
+#include "adapters/cabinet_events.hpp"
 
 namespace swaptwin::adapters {
 
@@ -73,6 +74,45 @@ caf::error commit(self_ptr self) {
   ++st.timer_generation;  // the pending timer, if any, has nothing left to do
   return caf::none;
 }
+// Applies the waiting cabinet events, each in its savepoint, in one transaction, then answers them.
+void commit_swaps(self_ptr self) {
+  auto& st = self->state;
+  st.swap_timer_armed = false;
+  ++st.swap_generation;
+  auto batch = std::move(st.swaps);
+  st.swaps.clear();
+  if (batch.empty()) return;
+  std::vector<actors::cabinet_answer> answers(batch.size());
+  std::vector<std::string> failed(batch.size());
+  std::string all_failed;
+  if (!open_if_needed(st)) {
+    all_failed = st.last_error;
+  } else {
+    try {
+      st.db->transact([&] {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          try {
+            answers[i] = apply_cabinet_swap(*st.db, batch[i].event);
+          } catch (const std::exception& e) {  // this event's savepoint rolled back; the others stand
+            failed[i] = e.what();
+          }
+        }
+      });
+    } catch (const std::exception& e) {
+      all_failed = e.what();
+    }
+  }
+  if (all_failed.empty()) ++st.swap_commits;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!all_failed.empty() || !failed[i].empty()) {
+      batch[i].promise.deliver(store_failure(all_failed.empty() ? failed[i] : all_failed));
+      continue;
+    }
+    if (answers[i].duplicate) ++st.swap_duplicates;
+    else ++st.swap_events;
+    batch[i].promise.deliver(std::move(answers[i]));
+  }
+}
 }  // namespace
 
 actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config cfg) {
@@ -121,6 +161,10 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
           r.registration = std::string{twin::to_string(s->reg)};
           r.name = s->name();
           r.password_hash = st.db->station_password_hash(sn).value_or(std::string{});
+          for (const auto& c : twin::pending_changes(*s)) {
+            r.change_fields.push_back(c.field);
+            r.change_values.push_back(c.value);
+          }
           return r;
         } catch (const std::exception& e) {
           return store_failure(e.what());
@@ -149,6 +193,55 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
           return store_failure(r.err().detail);
         } catch (const std::exception& e) {
           return store_failure(e.what());
+        }
+      },
+      [=](actors::swapevt_atom, actors::cabinet_swap& e) {
+        auto& st = self->state;
+        auto promise = self->make_response_promise<actors::cabinet_answer>();
+        st.swaps.push_back(swap_waiter{std::move(e), promise});
+        if (st.swaps.size() >= st.cfg.swap_batch_size) {
+          commit_swaps(self);
+        } else if (!st.swap_timer_armed) {
+          st.swap_timer_armed = true;
+          self->delayed_send(self, st.cfg.swap_flush_interval, actors::swapevt_atom::value, ++st.swap_generation);
+        }
+        return promise;
+      },
+      [=](actors::swapevt_atom, std::uint64_t generation) {
+        if (generation != self->state.swap_generation || !self->state.swap_timer_armed) return;
+        commit_swaps(self);
+      },
+      [=](actors::authorize_atom, const std::string& rider, const std::string& sn,
+          std::int64_t at_ms) -> caf::result<actors::authorize_result> {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return store_failure(st.last_error);
+        try {
+          return authorize_cabinet_rider(*st.db, rider, sn, at_ms);
+        } catch (const std::exception& e) {
+          return store_failure(e.what());
+        }
+      },
+      [=](actors::reported_atom, const std::string& sn, const std::string& field,
+          const std::string& value) -> caf::result<bool> {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return store_failure(st.last_error);
+        try {
+          return record_reported(*st.db, sn, field, value);
+        } catch (const std::exception& e) {
+          return store_failure(e.what());
+        }
+      },
+      [=](actors::link_atom, const actors::link_record& l) {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return;
+        try {
+          twin::connectivity c;
+          c.online = l.online;
+          if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
+          c.boot_id = l.boot_id;
+          (void)st.db->set_link(l.sn, c);  // an unknown SN (pending, then deleted) has nothing to update
+        } catch (const std::exception& e) {
+          st.last_error = e.what();
         }
       },
       [=](actors::flushdue_atom, std::uint64_t generation) {

@@ -10,6 +10,11 @@
 /// locked) answers the waiting requests with an error and keeps every entry buffered: the next
 /// commit retries them, after a back-off that doubles up to 64 x `flush_interval`.
 ///
+/// Cabinet events (BatterySwap) are batched the same way on a much shorter timer
+/// (`swap_flush_interval`): each is applied in its own savepoint, the batch is one COMMIT, and
+/// every event is answered after that commit, so a cabinet hears back only about durable effects.
+/// A failed commit answers each of them with an error (the cabinet resends; nothing was kept).
+///
 /// It writes from its handlers (blocking I/O): live, spawn it `caf::detached` so it holds no
 /// worker thread of the scheduler; under `testing` spawn it plainly.
 
@@ -36,6 +41,16 @@ struct store_actor_config {
   store_options options;             ///< how to open it
   std::size_t batch_size = 512;      ///< commit as soon as this many entries are buffered
   caf::timespan flush_interval = std::chrono::milliseconds{200};  ///< longest an entry waits in the buffer
+  std::size_t swap_batch_size = 256;  ///< cabinet events: commit as soon as this many wait
+  /// Longest a cabinet event waits for its batch's commit. Short: the cabinet is waiting for the
+  /// answer, and events arriving meanwhile share the commit (group commit).
+  caf::timespan swap_flush_interval = std::chrono::milliseconds{2};
+};
+
+/// A cabinet event waiting for its batch's commit.
+struct swap_waiter {
+  actors::cabinet_swap event;
+  caf::typed_response_promise<actors::cabinet_answer> promise;
 };
 
 /// A persist request waiting for its entries, buffer[begin, end), to be committed.
@@ -57,6 +72,12 @@ struct store_actor_state {
   std::int64_t duplicates = 0;           ///< entries whose key was in the ledger already
   std::int64_t commits = 0;              ///< batches committed
   std::string last_error;                ///< what the last failed commit said, empty after a success
+  std::vector<swap_waiter> swaps;        ///< cabinet events waiting for the next swap commit
+  std::uint64_t swap_generation = 0;     ///< a swapevt timer with another generation is stale
+  bool swap_timer_armed = false;
+  std::int64_t swap_events = 0;          ///< cabinet events applied (duplicates not counted)
+  std::int64_t swap_duplicates = 0;      ///< resent cabinet events recognised
+  std::int64_t swap_commits = 0;         ///< their batches committed
   static inline const char* name = "store";
 };
 

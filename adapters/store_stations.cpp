@@ -189,6 +189,39 @@ std::optional<std::string> store::station_password_hash(const std::string& sn) {
   return q->text(0);
 }
 
+// ---- live cabinets -------------------------------------------------------------------------
+
+std::optional<std::string> store::cabinet_event(const std::string& sn, const std::string& key) {
+  auto q = db_->prepare("SELECT answer FROM cabinet_events WHERE station_sn = ? AND event_key = ?");
+  q->bind_all(sn, key);
+  if (!q->step()) return std::nullopt;
+  return q->text(0);
+}
+
+bool store::add_cabinet_event(const std::string& sn, const std::string& key, twin::unix_ms at,
+                              const std::string& answer) {
+  db_->prepare("INSERT OR IGNORE INTO cabinet_events (station_sn, event_key, at_ms, answer) VALUES (?, ?, ?, ?)")
+      ->bind_all(sn, key, to_ms(at), answer)
+      .run();
+  return db_->changes() == 1;
+}
+
+status store::set_link(const std::string& sn, const twin::connectivity& link) {
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET online = ?, last_seen_ms = ?, boot_id = ? WHERE sn = ?")
+      ->bind_all(link.online ? 1 : 0, opt_ms(link.last_seen), link.boot_id, sn)
+      .run();
+  if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+void store::transact(const std::function<void()>& f) {
+  transaction tx{*db_};
+  f();
+  tx.commit();
+}
+
 // ---- packs ---------------------------------------------------------------------------------
 
 status store::add_battery(const twin::battery& b) {
