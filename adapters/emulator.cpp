@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/emulator_cabinet.hpp"
+#include "adapters/live_layout.hpp"
 
 namespace swaptwin::adapters {
 
@@ -31,6 +32,12 @@ namespace emulation {
 void stats::add_rtt(double ms) {
   std::lock_guard<std::mutex> lock(rtt_mutex_);
   rtt_ms_.push_back(ms);
+}
+
+void stats::add_server_call(const std::string& action) {
+  ++server_calls;
+  std::lock_guard<std::mutex> lock(rtt_mutex_);
+  ++by_action_[action];
 }
 
 emulator_counters stats::snapshot(std::size_t stations) const {
@@ -62,10 +69,20 @@ emulator_counters stats::snapshot(std::size_t stations) const {
   c.silences = silences;
   c.restarts = restarts;
   c.storms = storms;
+  c.swaps_started = swaps_started;
+  c.swaps_done = swaps_done;
+  c.swaps_refused = swaps_refused;
+  c.swaps_abandoned = swaps_abandoned;
+  c.swap_timeouts = swap_timeouts;
+  c.batteryswap_acked = batteryswap_acked;
+  c.faults = faults;
+  c.repairs = repairs;
+  c.notify_events = notify_events;
   std::vector<double> v;
   {
     std::lock_guard<std::mutex> lock(rtt_mutex_);
     v = rtt_ms_;
+    c.server_calls_by_action = by_action_;
   }
   c.rtt_samples = v.size();
   if (!v.empty()) {
@@ -114,10 +131,7 @@ emulator::~emulator() { stop(std::chrono::milliseconds{500}); }
 
 std::string emulator::station_id(std::size_t index) const {
   const auto& o = impl_->options;
-  auto number = std::to_string(o.first_number + index);
-  if (static_cast<int>(number.size()) < o.number_width)
-    number.insert(0, static_cast<std::size_t>(o.number_width) - number.size(), '0');
-  return o.prefix + number;
+  return layout::cabinet_sn(o.prefix, o.first_number + index, o.number_width);
 }
 
 std::size_t emulator::size() const { return impl_->options.stations; }
@@ -148,10 +162,16 @@ bool emulator::start(std::string* error) {
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
   m.sh.reset(new emulation::shared{m.options, m.ioc, std::make_shared<ws_io>(threads), client, {},
                                    emulation::base36(static_cast<std::uint64_t>(now_ms.count())) +
-                                       emulation::base36(instances++ % 36)});
+                                       emulation::base36(instances++ % 36),
+                                   {}});
+  if (!m.sh->acked.open(m.options.acked_log)) {
+    if (error) *error = "--acked-log " + m.options.acked_log + ": cannot be opened for appending";
+    m.sh.reset();
+    return false;
+  }
   for (std::size_t i = 0; i < m.options.stations; ++i) {
     std::string why_queue;
-    auto c = emulation::make_cabinet(*m.sh, i, station_id(i), &why_queue);
+    auto c = emulation::make_cabinet(*m.sh, i, m.options.first_number + i, station_id(i), &why_queue);
     if (!c) {
       if (error) *error = why_queue;
       m.cabinets.clear();
@@ -235,12 +255,22 @@ void emulator::stop(std::chrono::milliseconds grace) {
 emulator_counters emulator::counters() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   if (impl_->stopped) return impl_->final_counters;
-  if (!impl_->sh) return emulator_counters{impl_->options.stations};
+  if (!impl_->sh) {
+    emulator_counters c;
+    c.stations = impl_->options.stations;
+    return c;
+  }
   return impl_->sh->counters.snapshot(impl_->options.stations);
 }
 
 void emulator::set_slot_status(std::size_t index, int slot, const std::string& status) {
   impl_->with(index, [&](emulation::cabinet& c) { c.set_slot_status(slot, status); });
+}
+void emulator::start_swap(std::size_t index, int rider) {
+  impl_->with(index, [&](emulation::cabinet& c) { c.start_swap(rider); });
+}
+void emulator::fault(std::size_t index, int slot, const std::string& kind) {
+  impl_->with(index, [&](emulation::cabinet& c) { c.fault(slot, kind); });
 }
 void emulator::drop(std::size_t index) {
   impl_->with(index, [](emulation::cabinet& c) { c.drop(); });
@@ -294,7 +324,11 @@ std::string to_json(const emulator_counters& c) {
       {"offline_queued", c.offline_queued}, {"replayed", c.replayed}, {"invalid_sent", c.invalid_sent},
       {"invalid_received", c.invalid_received}, {"drops", c.drops}, {"silences", c.silences},
       {"restarts", c.restarts}, {"storms", c.storms}, {"rtt_p50_ms", c.rtt_p50_ms},
-      {"rtt_p99_ms", c.rtt_p99_ms}, {"rtt_max_ms", c.rtt_max_ms}, {"rtt_samples", c.rtt_samples}};
+      {"rtt_p99_ms", c.rtt_p99_ms}, {"rtt_max_ms", c.rtt_max_ms}, {"rtt_samples", c.rtt_samples},
+      {"swaps_started", c.swaps_started}, {"swaps_done", c.swaps_done}, {"swaps_refused", c.swaps_refused},
+      {"swaps_abandoned", c.swaps_abandoned}, {"swap_timeouts", c.swap_timeouts},
+      {"batteryswap_acked", c.batteryswap_acked}, {"faults", c.faults}, {"repairs", c.repairs},
+      {"notify_events", c.notify_events}, {"server_calls_by_action", c.server_calls_by_action}};
   return j.dump();
 }
 

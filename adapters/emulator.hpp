@@ -15,9 +15,14 @@
 /// - on a failed connect or a closed socket, reconnects after a delay drawn uniformly from
 ///   [0, min(cap, base * 2^k)] (full jitter; k = failures since the last Accepted boot) from an RNG
 ///   seeded per cabinet by `seed`;
-/// - keeps transaction messages (for now the StatusNotifications of slot changes) until they are
-///   acknowledged, in an append-only JSON-lines file per cabinet under `state_dir`, replays them
-///   after the next Accepted boot and then truncates the file, so a restart loses nothing.
+/// - keeps transaction messages (StatusNotifications of slot changes, BatterySwap, NotifyEvent)
+///   until they are acknowledged, in an append-only JSON-lines file per cabinet under `state_dir`,
+///   replays them after the next Accepted boot and then truncates the file, so a restart loses nothing;
+/// - holds the packs and riders of adapters/live_layout.hpp (persisted as <SN>.state.json) and
+///   swaps: Authorize, then BatterySwap BatteryIn and BatteryOut (or BatteryOutTimeout) under one
+///   requestId, at `swap_rate_per_hour` or on the server's RequestBatterySwap;
+/// - answers RequestBatterySwap, ChangeAvailability, Reset, SetVariables and TriggerMessage, and
+///   raises slot faults and alarms (StatusNotification Faulted + NotifyEvent) at `fault_rate_per_hour`.
 /// Every frame a cabinet sends is checked with ocpp::validate (an assert in debug builds, a counter).
 
 #include <chrono>
@@ -41,7 +46,7 @@ struct emulator_silence {
 /// Something that happened to one cabinet, for logs and tests.
 struct emulator_event {
   std::string station;               ///< the cabinet's SN
-  std::string kind;                  ///< "connected", "declined", "connect_failed", "closed", "backoff", "boot", "accepted", "pending", "rejected", "drop", "silence", "restart", "storm", "replay"
+  std::string kind;                  ///< "connected", "declined", "connect_failed", "closed", "backoff", "boot", "accepted", "pending", "rejected", "drop", "silence", "restart", "storm", "replay", "swap", "swap_refused", "swap_abandoned", "swap_acked", "fault", "repair", "server_call", "reset"
   std::string detail;                ///< human text (HTTP status, close reason, ...)
   std::chrono::milliseconds delay{0};  ///< "backoff": the drawn delay
   std::chrono::milliseconds cap{0};    ///< "backoff": the bound it was drawn under (base * 2^attempt, capped)
@@ -77,6 +82,16 @@ struct emulator_options {
   double restart_rate_per_hour = 0;    ///< per cabinet: restarts (new boot, ApplicationReset), Poisson
   std::vector<emulator_silence> silences;  ///< one-shot silences (no frames sent, socket kept)
   std::optional<std::chrono::milliseconds> storm_at;  ///< all cabinets drop and reconnect at once
+  // Riders, swaps and faults (adapters/live_layout.hpp gives every cabinet its packs and riders).
+  int riders_per_cabinet = 4;          ///< riders of each cabinet (<SN>-R01 ..), each holding <SN>-H<rr>
+  double swap_rate_per_hour = 0;       ///< per cabinet: swaps started by a rider (Authorize first), Poisson; 0 = none
+  double out_timeout_probability = 0.02;  ///< a rider leaves the issued pack: BatteryOutTimeout (and stops swapping)
+  double charge_percent_per_minute = 1.0;  ///< packs in working slots charge this fast toward 100 %
+  /// JSON lines appended when a BatteryOut / BatteryOutTimeout is acknowledged (empty = none):
+  /// {"sn","requestId","rider","event","issued","returned"}; shared by every cabinet, flushed per line.
+  std::string acked_log;
+  double fault_rate_per_hour = 0;      ///< per cabinet: slot faults and alarms, Poisson; 0 = none
+  std::chrono::milliseconds fault_repair{180000};  ///< a fault or alarm clears after this long
   /// Called for each emulator_event, on an emulator thread (keep it short; must not throw).
   std::function<void(const emulator_event&)> on_event;
 };
@@ -102,6 +117,7 @@ struct emulator_counters {
   std::uint64_t calls_failed = 0;      ///< CALLERRORs received, timeouts and invalid results
   std::uint64_t calls_timed_out = 0;   ///< of calls_failed: no answer within request_timeout
   std::uint64_t server_calls = 0;      ///< CALLs from the server, answered
+  std::map<std::string, std::uint64_t> server_calls_by_action;  ///< of server_calls, per action
   std::uint64_t offline_queued = 0;    ///< transaction messages queued while not accepted
   std::uint64_t replayed = 0;          ///< queued transaction messages acknowledged after a reconnect
   std::uint64_t invalid_sent = 0;      ///< frames we sent that failed ocpp::validate (must stay 0)
@@ -110,6 +126,15 @@ struct emulator_counters {
   std::uint64_t silences = 0;          ///< chaos: cabinets gone silent
   std::uint64_t restarts = 0;          ///< chaos: restarts with a new boot
   std::uint64_t storms = 0;            ///< chaos: connection storms
+  std::uint64_t swaps_started = 0;     ///< swaps begun (a rider's Authorize, or an accepted RequestBatterySwap)
+  std::uint64_t swaps_done = 0;        ///< BatteryOut acknowledged
+  std::uint64_t swaps_refused = 0;     ///< Authorize answered other than Accepted
+  std::uint64_t swaps_abandoned = 0;   ///< no free slot or pack, or the Authorize failed or was lost
+  std::uint64_t swap_timeouts = 0;     ///< BatteryOutTimeout acknowledged
+  std::uint64_t batteryswap_acked = 0; ///< BatterySwap messages acknowledged (In, Out and Timeout)
+  std::uint64_t faults = 0;            ///< slot faults and alarms raised
+  std::uint64_t repairs = 0;           ///< faults and alarms cleared
+  std::uint64_t notify_events = 0;     ///< NotifyEvents acknowledged
   double rtt_p50_ms = 0;               ///< CALL round trips (send to answer), median
   double rtt_p99_ms = 0;               ///< 99th percentile
   double rtt_max_ms = 0;               ///< largest
@@ -143,6 +168,13 @@ class emulator {
   /// Sets a slot's connector status (1-based slot; "Available", "Occupied", "Faulted", ...) and
   /// sends a StatusNotification: a transaction message, kept until acknowledged.
   void set_slot_status(std::size_t index, int slot, const std::string& status);
+  /// Rider `rider` (0-based: rider `rider + 1` of the layout) of cabinet `index` starts a swap now
+  /// (Authorize, BatteryIn, BatteryOut), if they hold a pack and are not mid-swap.
+  void start_swap(std::size_t index, int rider);
+  /// Raises a fault on slot `slot` (1-based) of cabinet `index`: `kind` "problem" (slot Faulted,
+  /// NotifyEvent Problem), "temperature" (Temperature 68.5) or "door" (DoorOpen); every kind takes
+  /// the slot out of service (StatusNotification Faulted) until it clears after `fault_repair`.
+  void fault(std::size_t index, int slot, const std::string& kind);
   /// Chaos: drops cabinet `index`'s socket without a close frame; it reconnects with back-off.
   void drop(std::size_t index);
   /// Chaos: cabinet `index` stops sending (heartbeats included) but keeps its socket, until it closes.

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,15 +27,34 @@ struct stats {
       reconnects{0}, closes{0}, boots{0}, accepted{0}, pending{0}, rejected{0}, heartbeats{0},
       status_notifications{0}, calls_sent{0}, calls_answered{0}, calls_failed{0}, calls_timed_out{0},
       server_calls{0}, offline_queued{0}, replayed{0}, invalid_sent{0}, invalid_received{0}, drops{0},
-      silences{0}, restarts{0}, storms{0};
+      silences{0}, restarts{0}, storms{0}, swaps_started{0}, swaps_done{0}, swaps_refused{0}, swaps_abandoned{0},
+      swap_timeouts{0}, batteryswap_acked{0}, faults{0}, repairs{0}, notify_events{0};
   /// Adds one CALL round trip.
   void add_rtt(double ms);
+  /// Counts a CALL from the server (server_calls and its action).
+  void add_server_call(const std::string& action);
   /// A consistent-enough copy (each counter read once).
   emulator_counters snapshot(std::size_t stations) const;
 
  private:
   mutable std::mutex rtt_mutex_;
   std::vector<double> rtt_ms_;  // every sample: a run of hours at 10k cabinets is a few million doubles
+  std::map<std::string, std::uint64_t> by_action_;  // under rtt_mutex_
+};
+
+/// The acknowledged-swaps log (emulator_options::acked_log), shared by every cabinet.
+class acked_log {
+ public:
+  /// Opens `path` for appending; empty path: write() does nothing. False when it cannot be opened.
+  bool open(const std::string& path);
+  /// Appends one line and flushes it (serialised by a mutex).
+  void write(const std::string& line);
+  /// Closes the file.
+  ~acked_log();
+
+ private:
+  std::mutex mutex_;
+  std::FILE* file_ = nullptr;
 };
 
 /// What every cabinet shares: options, threads, counters.
@@ -46,6 +68,7 @@ struct shared {
   /// instance number, so ids stay unique per cabinet across restarts, where a replayed entry keeps
   /// the id it was first sent with.
   std::string run_token;
+  acked_log acked;                  ///< BatteryOut / BatteryOutTimeout acknowledgements
 };
 
 /// `v` in base 36 (short message ids).
@@ -63,6 +86,9 @@ class cabinet {
   virtual void shutdown() = 0;
   /// See emulator::set_slot_status, drop, silence, restart; storm = drop and reconnect at once.
   virtual void set_slot_status(int slot, std::string status) = 0;
+  /// See emulator::start_swap and emulator::fault.
+  virtual void start_swap(int rider) = 0;
+  virtual void fault(int slot, std::string kind) = 0;
   virtual void drop() = 0;
   virtual void silence() = 0;
   virtual void restart() = 0;
@@ -71,7 +97,9 @@ class cabinet {
   virtual const std::string& sn() const = 0;
 };
 
-/// Makes cabinet `index` named `sn`, loading its offline queue (a reason in *error when unreadable).
-std::shared_ptr<cabinet> make_cabinet(shared& s, std::size_t index, std::string sn, std::string* error);
+/// Makes cabinet `index` named `sn` (layout number `number`), loading its offline queue and state
+/// (a reason in *error when unreadable).
+std::shared_ptr<cabinet> make_cabinet(shared& s, std::size_t index, std::size_t number, std::string sn,
+                                      std::string* error);
 
 }  // namespace swaptwin::adapters::emulation

@@ -11,6 +11,7 @@ namespace {
 nlohmann::json to_line(const offline_entry& e) {
   nlohmann::json j{{"action", e.action}, {"payload", e.payload}};
   if (!e.message_id.empty()) j["id"] = e.message_id;
+  if (!e.meta.empty()) j["meta"] = e.meta;
   return j;
 }
 }  // namespace
@@ -40,6 +41,7 @@ bool offline_queue::open(std::string path, std::string* error) {
     e.action = j["action"].get<std::string>();
     e.payload = j["payload"];
     if (j.contains("id") && j["id"].is_string()) e.message_id = j["id"].get<std::string>();
+    if (j.contains("meta") && j["meta"].is_object()) e.meta = j["meta"];
     e.replay = true;
     entries_.push_back(std::move(e));
   }

@@ -14,8 +14,10 @@ namespace swaptwin::adapters::emulation {
 
 /// One transaction message (a CALL the cabinet must get acknowledged).
 struct offline_entry {
-  std::string action;                                 ///< "StatusNotification" (later "BatterySwap")
+  std::string action;                                 ///< "StatusNotification", "BatterySwap", "NotifyEvent"
   nlohmann::json payload = nlohmann::json::object();  ///< the request payload, timestamp included
+  /// What the cabinet needs once it is acknowledged (BatterySwap: rider, packs), not sent.
+  nlohmann::json meta = nlohmann::json::object();
   std::string message_id;  ///< set once sent: a resend reuses it so the server can recognise it
   bool replay = false;     ///< queued while not accepted, or loaded from the file
 };
@@ -32,12 +34,18 @@ class offline_queue {
   bool empty() const noexcept { return entries_.empty(); }
   /// Entries waiting.
   std::size_t size() const noexcept { return entries_.size(); }
+  /// Every entry waiting, oldest first.
+  const std::deque<offline_entry>& entries() const noexcept { return entries_; }
   /// The oldest entry (the next to send).
   offline_entry& front() { return entries_.front(); }
   /// The oldest entry was sent with message id `id` (kept for a resend; written at persist()).
   void set_front_id(std::string id) {
     entries_.front().message_id = std::move(id);
     dirty_ = true;
+  }
+  /// Every waiting entry becomes a replay (the connection that might have delivered it is gone).
+  void mark_replays() {
+    for (auto& e : entries_) e.replay = true;
   }
   /// The oldest entry was acknowledged: removes it; the file is truncated when nothing is left.
   void pop_front();

@@ -41,16 +41,19 @@ bool parse_silence(const std::string& text, adapters::emulator_silence& out) {
 }
 
 std::string status_line(const adapters::emulator_counters& c, double elapsed_s) {
-  char buf[320];
+  char buf[480];
   std::snprintf(buf, sizeof buf,
                 "t=%.0fs connected %llu/%llu accepted %llu | boots %llu pending %llu rejected %llu | hb %llu | "
-                "reconnects %llu declined %llu | failed %llu | rtt p50 %.1f p99 %.1f ms",
+                "reconnects %llu declined %llu | failed %llu | swaps %llu/%llu refused %llu timeouts %llu | "
+                "faults %llu | rtt p50 %.1f p99 %.1f ms",
                 elapsed_s, static_cast<unsigned long long>(c.connected_now), static_cast<unsigned long long>(c.stations),
                 static_cast<unsigned long long>(c.accepted_now), static_cast<unsigned long long>(c.boots),
                 static_cast<unsigned long long>(c.pending), static_cast<unsigned long long>(c.rejected),
                 static_cast<unsigned long long>(c.heartbeats), static_cast<unsigned long long>(c.reconnects),
                 static_cast<unsigned long long>(c.declined), static_cast<unsigned long long>(c.calls_failed),
-                c.rtt_p50_ms, c.rtt_p99_ms);
+                static_cast<unsigned long long>(c.swaps_done), static_cast<unsigned long long>(c.swaps_started),
+                static_cast<unsigned long long>(c.swaps_refused), static_cast<unsigned long long>(c.swap_timeouts),
+                static_cast<unsigned long long>(c.faults), c.rtt_p50_ms, c.rtt_p99_ms);
   return buf;
 }
 
@@ -58,12 +61,13 @@ std::string status_line(const adapters::emulator_counters& c, double elapsed_s) 
 
 void add_emulate_command(CLI::App& app, command& chosen) {
   struct args_t {
-    std::string url, prefix = "EMU-", password, passwords_file, state_dir;
+    std::string url, prefix = "EMU-", password, passwords_file, state_dir, acked_log;
     std::size_t stations = 0, first = 1;
-    int slots = 12, threads = 2;
+    int slots = 12, threads = 2, riders = 4;
     std::uint64_t seed = 1;
     double duration_s = 0, drop_rate = 0, restart_rate = 0, storm_at_s = -1, request_timeout_s = 30;
     double backoff_base_s = 1, backoff_cap_s = 60;
+    double swap_rate = 0, fault_rate = 0, out_timeout = 0.02, fault_repair_s = 180, charge_rate = 1.0;
     std::vector<std::string> silences;
     bool json = false, progress = false, log = false;
   };
@@ -77,6 +81,17 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       "every interval and a StatusNotification per slot. One outstanding CALL per cabinet; reconnects with\n"
       "exponential back-off (base 1 s, cap 60 s) and full jitter from --seed. Unacknowledged status changes are\n"
       "kept in --state-dir/SN.jsonl and replayed after the next Accepted boot.\n"
+      "Packs and riders follow the layout of `swaptwin admin provision` (same --prefix, --first, --slots, --riders):\n"
+      "slot s holds pack SN-Sss (the last slot empty), rider SN-Rrr holds SN-Hrr. With --swap-rate a rider comes\n"
+      "(Poisson) and swaps: Authorize, then BatterySwap BatteryIn (their pack into an empty slot) and BatteryOut\n"
+      "(the fullest pack; BatteryOutTimeout with --out-timeout-probability) under one requestId, persisted\n"
+      "per cabinet (below 1e9). BatterySwap and NotifyEvent go through the offline queue; slots, riders' packs\n"
+      "and ids persist in --state-dir/SN.state.json. Acknowledged BatteryOut/BatteryOutTimeout are appended to\n"
+      "--acked-log as {\"sn\",\"requestId\",\"rider\",\"event\",\"issued\",\"returned\"} lines.\n"
+      "Server CALLs answered: RequestBatterySwap (the swap, with the server's requestId), ChangeAvailability,\n"
+      "Reset (reboots with RemoteReset), SetVariables (OCPPCommCtrlr.HeartbeatInterval), TriggerMessage\n"
+      "(BootNotification, Heartbeat, StatusNotification). --fault-rate raises slot faults, over-temperature and\n"
+      "door alarms (StatusNotification Faulted + NotifyEvent), cleared after --fault-repair-s.\n"
       "A status line goes to stderr every 2 s when it is a terminal (or with --progress); the counters are\n"
       "printed at the end (JSON with --json). SIGINT/SIGTERM stop it cleanly (close frames sent).\n"
       "Example: swaptwin emulate --url ws://127.0.0.1:9000/ocpp --stations 100 --password 'pw-{sn}-0123456789'");
@@ -101,6 +116,18 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   c->add_option("--storm-at-s", a->storm_at_s, "Chaos: every cabinet drops and reconnects at once at S seconds")->check(CLI::NonNegativeNumber);
+  c->add_option("--riders", a->riders, "Riders per cabinet (default 4)")->check(CLI::Range(0, 99));
+  c->add_option("--swap-rate", a->swap_rate, "Swaps started by riders per cabinet per hour (Poisson; default 0)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--out-timeout-probability", a->out_timeout, "Chance a rider leaves the issued pack (default 0.02)")
+      ->check(CLI::Range(0.0, 1.0));
+  c->add_option("--charge-rate", a->charge_rate, "Charging of packs in slots, percent per minute (default 1)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--acked-log", a->acked_log, "Append one JSON line per acknowledged BatteryOut/BatteryOutTimeout here");
+  c->add_option("--fault-rate", a->fault_rate, "Slot faults and alarms per cabinet per hour (Poisson; default 0)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--fault-repair-s", a->fault_repair_s, "A fault or alarm clears after this many seconds (default 180)")
+      ->check(CLI::PositiveNumber);
   c->add_flag("--json", a->json, "Print the final counters as one JSON object");
   c->add_flag("--progress", a->progress, "Print the status line even when stderr is not a terminal");
   c->add_flag("--log", a->log, "Log every cabinet event (connects, boots, back-off, chaos) to stderr");
@@ -121,6 +148,13 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       o.backoff_cap = std::chrono::milliseconds{static_cast<long long>(a->backoff_cap_s * 1000)};
       o.drop_rate_per_hour = a->drop_rate;
       o.restart_rate_per_hour = a->restart_rate;
+      o.riders_per_cabinet = a->riders;
+      o.swap_rate_per_hour = a->swap_rate;
+      o.out_timeout_probability = a->out_timeout;
+      o.charge_percent_per_minute = a->charge_rate;
+      o.acked_log = a->acked_log;
+      o.fault_rate_per_hour = a->fault_rate;
+      o.fault_repair = std::chrono::milliseconds{static_cast<long long>(a->fault_repair_s * 1000)};
       if (a->storm_at_s >= 0) o.storm_at = std::chrono::milliseconds{static_cast<long long>(a->storm_at_s * 1000)};
       for (const auto& s : a->silences) {
         adapters::emulator_silence spec;
@@ -199,6 +233,10 @@ void add_emulate_command(CLI::App& app, command& chosen) {
                   << "offline queued " << counters.offline_queued << ", replayed " << counters.replayed
                   << "; chaos: drops " << counters.drops << ", silences " << counters.silences << ", restarts "
                   << counters.restarts << ", storms " << counters.storms << '\n'
+                  << "swaps started " << counters.swaps_started << ", done " << counters.swaps_done << ", refused "
+                  << counters.swaps_refused << ", abandoned " << counters.swaps_abandoned << ", timeouts "
+                  << counters.swap_timeouts << ", BatterySwap acked " << counters.batteryswap_acked << "; faults "
+                  << counters.faults << ", repairs " << counters.repairs << ", NotifyEvents " << counters.notify_events << '\n'
                   << "invalid frames sent " << counters.invalid_sent << ", received " << counters.invalid_received
                   << "; rtt max " << counters.rtt_max_ms << " ms over " << counters.rtt_samples << " calls\n";
       }

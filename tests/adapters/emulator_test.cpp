@@ -1,7 +1,7 @@
-// The cabinet emulator (adapters/emulator) against a small fake OCPP server built here from
-// ws_server + ocpp_frame (not the real gateway), over real sockets on 127.0.0.1. Every wait is on
-// a condition with a deadline; a timeout is a failure. With SWAPTWIN_OCPP_CAPTURE set, every frame
-// the emulator sends is appended there (one a line) for scripts/conformance.sh.
+// The cabinet emulator (adapters/emulator) against a small fake OCPP server (fake_csms.hpp, built
+// from ws_server + ocpp_frame, not the real gateway), over real sockets on 127.0.0.1: connection,
+// boot, back-off, offline queue, chaos. Swaps, server calls and faults: emulator_swaps_test.cpp.
+// Every wait is on a condition with a deadline; a timeout is a failure.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,221 +22,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/emulator.hpp"
-#include "adapters/ocpp_frame.hpp"
-#include "adapters/ocpp_schema.hpp"
-#include "adapters/ws_server.hpp"
+#include "tests/adapters/fake_csms.hpp"
 
 namespace swaptwin::adapters {
 namespace {
 
-using namespace std::chrono_literals;
-using json = nlohmann::json;
-using steady = std::chrono::steady_clock;
-// How long a positive wait may take before it counts as a failure: generous, because reconnects
-// wait out real back-off timers and a loaded CI machine (or a sanitizer build) is slow. Waits for
-// something that must NOT happen use their own short windows.
-constexpr auto deadline = 15s;
-
-void capture(const std::string& text) {
-  const char* path = std::getenv("SWAPTWIN_OCPP_CAPTURE");
-  if (!path || !*path) return;
-  std::ofstream(path, std::ios::app) << text << '\n';
-}
-
-/// A fake CSMS: answers boots (Pending `pending` times, then Accepted), heartbeats and status
-/// notifications; can refuse upgrades, hold an answer, and checks what it receives.
-struct fake_csms {
-  struct received {
-    std::string station;
-    steady::time_point at;
-    ocpp::frame frame;
-  };
-  std::mutex m;
-  std::condition_variable cv;
-  // Behaviour (set under the mutex).
-  int pending = 0;             // Pending answers before Accepted, per station
-  int pending_interval = 1;
-  int interval = 60;           // Accepted's heartbeat interval
-  std::string password;        // required when not empty
-  int refuse_status = 0;       // refuse every upgrade with this status when not 0
-  std::string hold_action;     // hold the answer to the next CALL of this action
-  // What happened.
-  std::vector<received> frames;
-  std::vector<std::string> problems;   // invalid frames, a second outstanding CALL, duplicate ids
-  std::vector<std::pair<upgrade_request, steady::time_point>> upgrades;
-  std::map<std::string, connection_ptr> open;   // by station
-  std::map<std::string, int> boots_answered;
-  std::map<std::uint64_t, std::string> unanswered;  // connection id -> id of its CALL not answered
-  std::map<std::string, std::set<std::string>> ids;  // per station
-  std::optional<std::pair<connection_ptr, std::string>> held;
-  std::unique_ptr<ws_server> server;
-
-  fake_csms() {
-    ws_server_options o;
-    o.handshake_timeout = 2s;
-    o.stop_timeout = 300ms;
-    ws_server_callbacks cb;
-    cb.admit = [this](const upgrade_request& req, std::function<void(admission)> decide) {
-      admission a = admission::accept(req.subprotocol);
-      {
-        std::lock_guard<std::mutex> l(m);
-        upgrades.emplace_back(req, steady::now());
-        if (refuse_status) a = admission::reject(refuse_status, "refused by the test");
-        else if (!password.empty() && (!req.has_credentials || req.credentials.password != password ||
-                                       req.credentials.user != req.station_id))
-          a = admission::reject(401, "bad password");
-      }
-      cv.notify_all();
-      decide(a);
-    };
-    cb.on_open = [this](const connection_ptr& c) {
-      std::lock_guard<std::mutex> l(m);
-      open[c->station_id()] = c;
-      cv.notify_all();
-    };
-    cb.on_close = [this](const connection_ptr& c, const ws_close_info&) {
-      std::lock_guard<std::mutex> l(m);
-      if (open[c->station_id()] == c) open.erase(c->station_id());
-      unanswered.erase(c->id());
-      cv.notify_all();
-    };
-    cb.on_text = [this](const connection_ptr& c, std::string text) { on_text(c, text); };
-    server = std::make_unique<ws_server>(o, cb);
-    EXPECT_TRUE(server->start());
-  }
-  ~fake_csms() { server->stop(); }
-
-  std::string url() const { return "ws://127.0.0.1:" + std::to_string(server->port()) + "/ocpp"; }
-
-  void on_text(const connection_ptr& c, const std::string& text) {
-    capture(text);
-    auto parsed = ocpp::parse_frame(text);
-    std::unique_lock<std::mutex> l(m);
-    if (!std::holds_alternative<ocpp::frame>(parsed)) {
-      problems.push_back("not a frame: " + text);
-      cv.notify_all();
-      return;
-    }
-    auto f = std::get<ocpp::frame>(parsed);
-    frames.push_back({c->station_id(), steady::now(), f});
-    cv.notify_all();
-    if (f.type != ocpp::message_type::call) return;
-    if (auto v = ocpp::validate(f.action, ocpp::direction::request, f.payload))
-      problems.push_back("invalid " + f.action + ": " + v->pointer + " " + v->message);
-    if (!ids[c->station_id()].insert(f.message_id).second) problems.push_back("duplicate id " + f.message_id);
-    if (f.message_id.size() > ocpp::max_message_id_length) problems.push_back("long id " + f.message_id);
-    if (unanswered.count(c->id())) problems.push_back("second outstanding CALL " + f.action);
-    unanswered[c->id()] = f.message_id;
-    const auto now = "2026-11-24T00:00:00Z";
-    json reply = json::object();
-    if (f.action == "BootNotification") {
-      const bool accept = boots_answered[c->station_id()]++ >= pending;
-      reply = {{"currentTime", now}, {"status", accept ? "Accepted" : "Pending"},
-               {"interval", accept ? interval : pending_interval}};
-    } else if (f.action == "Heartbeat") {
-      reply = {{"currentTime", now}};
-    }
-    const auto answer = ocpp::call_result(f.message_id, reply);
-    if (!hold_action.empty() && f.action == hold_action) {
-      hold_action.clear();
-      held.emplace(c, answer);
-      return;
-    }
-    unanswered.erase(c->id());
-    l.unlock();
-    c->send(answer);
-  }
-
-  void release() {
-    std::unique_lock<std::mutex> l(m);
-    auto h = std::move(held);
-    held.reset();
-    if (!h) return;
-    unanswered.erase(h->first->id());
-    l.unlock();
-    h->first->send(h->second);
-  }
-
-  template <class P>
-  bool wait(P pred, std::chrono::milliseconds timeout = deadline) {
-    std::unique_lock<std::mutex> l(m);
-    return cv.wait_for(l, timeout, pred);
-  }
-  std::vector<received> calls(const std::string& station, const std::string& action) {
-    std::vector<received> out;
-    for (auto& r : frames)
-      if (r.station == station && r.frame.type == ocpp::message_type::call && r.frame.action == action) out.push_back(r);
-    return out;
-  }
-  std::size_t count(const std::string& station, const std::string& action) { return calls(station, action).size(); }
-  void close_all() {
-    std::map<std::string, connection_ptr> copy;
-    {
-      std::lock_guard<std::mutex> l(m);
-      copy = open;
-    }
-    for (auto& [sn, c] : copy) c->close(1000, "test closes");
-  }
-};
-
-/// Collects the emulator's events.
-struct event_log {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<emulator_event> events;
-  std::function<void(const emulator_event&)> callback() {
-    return [this](const emulator_event& e) {
-      std::lock_guard<std::mutex> l(m);
-      events.push_back(e);
-      cv.notify_all();
-    };
-  }
-  std::vector<emulator_event> of(const std::string& kind) {
-    std::lock_guard<std::mutex> l(m);
-    std::vector<emulator_event> out;
-    for (auto& e : events)
-      if (e.kind == kind) out.push_back(e);
-    return out;
-  }
-  template <class P>
-  bool wait(P pred, std::chrono::milliseconds timeout = deadline) {
-    std::unique_lock<std::mutex> l(m);
-    return cv.wait_for(l, timeout, pred);
-  }
-  std::size_t count(const std::string& kind) {
-    std::size_t n = 0;
-    for (auto& e : events) n += e.kind == kind;
-    return n;
-  }
-};
-
-emulator_options options_for(const fake_csms& csms, event_log& log) {
-  emulator_options o;
-  o.url = csms.url();
-  o.stations = 1;
-  o.slots = 3;
-  o.threads = 2;
-  o.backoff_base = 100ms;
-  o.backoff_cap = 2s;
-  o.connect_timeout = 2s;
-  o.request_timeout = 5s;
-  o.on_event = log.callback();
-  return o;
-}
-
-/// Polls `pred` (for state with no condition variable: files, counters) until true or timeout.
-template <class P>
-bool eventually(P pred, std::chrono::milliseconds timeout = deadline) {
-  const auto end = steady::now() + timeout;
-  while (!pred()) {
-    if (steady::now() > end) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
-double seconds(steady::duration d) { return std::chrono::duration<double>(d).count(); }
+using namespace emulator_testing;
 
 TEST(emulator, boots_through_pending_then_heartbeats_and_reports_every_slot) {
   fake_csms csms;
@@ -319,14 +110,15 @@ TEST(emulator, keeps_one_outstanding_call_and_answers_server_calls) {
   csms.release();
   ASSERT_TRUE(csms.wait([&] { return csms.count("EMU-00001", "Heartbeat") >= 1 &&
                                      csms.count("EMU-00001", "StatusNotification") >= 4; }));
-  // The server's CALLs are answered at once: known CSMS actions NotSupported, others NotImplemented.
+  // The server's CALLs are answered at once: a station's own action NotSupported, an unknown one
+  // NotImplemented (the CSMS actions: emulator_swaps_test.cpp).
   connection_ptr conn;
   {
     std::lock_guard<std::mutex> l(csms.m);
     conn = csms.open["EMU-00001"];
   }
   ASSERT_TRUE(conn);
-  conn->send(ocpp::call("srv-1", "Reset", {{"type", "Immediate"}}));
+  conn->send(ocpp::call("srv-1", "Heartbeat", json::object()));
   conn->send(ocpp::call("srv-2", "FlyToTheMoon", json::object()));
   ASSERT_TRUE(csms.wait([&] {
     int n = 0;
@@ -395,13 +187,6 @@ TEST(emulator, reconnects_with_full_jitter_backoff_and_boots_again) {
   EXPECT_EQ(c.accepted, 3u);
   std::lock_guard<std::mutex> l(csms.m);
   EXPECT_TRUE(csms.problems.empty()) << csms.problems.front();
-}
-
-std::size_t lines_in(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::size_t n = 0;
-  for (std::string line; std::getline(in, line);) n += !line.empty();
-  return n;
 }
 
 TEST(emulator, offline_status_changes_are_persisted_and_replayed_exactly_once) {
