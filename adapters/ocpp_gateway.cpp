@@ -174,6 +174,8 @@ bool ocpp_gateway::start(std::string* error) {
   d.journal = d.cfg.journal ? d.cfg.journal : d.sys.spawn(log_journal, d.cfg.log, d.store);
   d.gateway = d.sys.spawn(gateway_actor, gateway_setup{accepted, d.cfg.heartbeat_s * 1000, d.cfg.offline_after_beats,
                                                       d.cfg.dispatcher, d.journal, d.cfg.log, d.store});
+  // A restart: nobody is connected yet, whatever the database said when the last run ended.
+  for (const auto& sn : accepted) caf::anon_send(d.store, actors::link_atom::value, actors::link_record{sn, false, 0, {}});
   d.cfg.log("loaded " + std::to_string(accepted.size()) + " accepted station(s), all offline until their cabinets boot");
   d.server = std::make_unique<ws_server>(d.cfg.server, d.callbacks());
   if (!d.server->start(error)) {

@@ -105,6 +105,8 @@ void on_boot(self_ptr self, const std::string& id, const json& payload) {
                       self->state.accepted = true;
                       self->state.boot_id = std::to_string(actors::now_ms(self)) + "-" + id;
                       self->state.pushed.clear();  // a new boot forgets what it was told
+                      caf::anon_send(self->state.setup.store, actors::link_atom::value,
+                                     actors::link_record{sn, true, actors::now_ms(self), self->state.boot_id});
                       beat(self);  // online now: the accepted boot is a message from the cabinet
                       answer_boot(self, id, "Accepted");
                       session_calls::push_desired(self, rec);

@@ -166,7 +166,8 @@ class store {
   /// of the event's effects (see transact()). False when the key was recorded before.
   bool add_cabinet_event(const std::string& sn, const std::string& key, twin::unix_ms at, const std::string& answer);
   /// Sets station `sn`'s connectivity (online, last seen, boot id) as the live gateway sees it,
-  /// leaving everything else alone (station.unknown when there is none).
+  /// leaving everything else alone (station.unknown when there is none). An unset last_seen or
+  /// an empty boot id keeps the stored one.
   twin::status set_link(const std::string& sn, const twin::connectivity& link);
   /// Stores the hash (adapters/password.hpp) of station `sn`'s cabinet password.
   twin::status set_station_password_hash(const std::string& sn, const std::string& hash);

@@ -74,6 +74,13 @@ caf::error commit(self_ptr self) {
   ++st.timer_generation;  // the pending timer, if any, has nothing left to do
   return caf::none;
 }
+void arm_swap_timer(self_ptr self) {
+  auto& st = self->state;
+  if (st.swap_timer_armed) return;
+  st.swap_timer_armed = true;
+  self->delayed_send(self, st.cfg.swap_flush_interval, actors::swapevt_atom::value, ++st.swap_generation);
+}
+
 // Applies the waiting cabinet events, each in its savepoint, in one transaction, then answers them.
 void commit_swaps(self_ptr self) {
   auto& st = self->state;
@@ -81,7 +88,9 @@ void commit_swaps(self_ptr self) {
   ++st.swap_generation;
   auto batch = std::move(st.swaps);
   st.swaps.clear();
-  if (batch.empty()) return;
+  auto links = std::move(st.links);
+  st.links.clear();
+  if (batch.empty() && links.empty()) return;
   std::vector<actors::cabinet_answer> answers(batch.size());
   std::vector<std::string> failed(batch.size());
   std::string all_failed;
@@ -90,6 +99,13 @@ void commit_swaps(self_ptr self) {
   } else {
     try {
       st.db->transact([&] {
+        for (const auto& [sn, l] : links) {
+          twin::connectivity c;
+          c.online = l.online;
+          if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
+          c.boot_id = l.boot_id;
+          (void)st.db->set_link(sn, c);  // an unknown SN (pending, then deleted) has nothing to update
+        }
         for (std::size_t i = 0; i < batch.size(); ++i) {
           try {
             answers[i] = apply_cabinet_swap(*st.db, batch[i].event);
@@ -201,9 +217,8 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         st.swaps.push_back(swap_waiter{std::move(e), promise});
         if (st.swaps.size() >= st.cfg.swap_batch_size) {
           commit_swaps(self);
-        } else if (!st.swap_timer_armed) {
-          st.swap_timer_armed = true;
-          self->delayed_send(self, st.cfg.swap_flush_interval, actors::swapevt_atom::value, ++st.swap_generation);
+        } else {
+          arm_swap_timer(self);
         }
         return promise;
       },
@@ -231,18 +246,14 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
           return store_failure(e.what());
         }
       },
-      [=](actors::link_atom, const actors::link_record& l) {
+      [=](actors::link_atom, actors::link_record& l) {
         auto& st = self->state;
-        if (!open_if_needed(st)) return;
-        try {
-          twin::connectivity c;
-          c.online = l.online;
-          if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
-          c.boot_id = l.boot_id;
-          (void)st.db->set_link(l.sn, c);  // an unknown SN (pending, then deleted) has nothing to update
-        } catch (const std::exception& e) {
-          st.last_error = e.what();
-        }
+        auto& slot = st.links[l.sn];
+        // An empty boot id or no last-seen time keeps what is known (as set_link does in the table).
+        if (l.boot_id.empty()) l.boot_id = slot.boot_id;
+        if (l.last_seen_ms <= 0) l.last_seen_ms = slot.last_seen_ms;
+        slot = std::move(l);
+        arm_swap_timer(self);
       },
       [=](actors::flushdue_atom, std::uint64_t generation) {
         auto& st = self->state;

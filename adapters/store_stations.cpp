@@ -208,7 +208,8 @@ bool store::add_cabinet_event(const std::string& sn, const std::string& key, twi
 
 status store::set_link(const std::string& sn, const twin::connectivity& link) {
   transaction tx{*db_};
-  db_->prepare("UPDATE stations SET online = ?, last_seen_ms = ?, boot_id = ? WHERE sn = ?")
+  db_->prepare("UPDATE stations SET online = ?, last_seen_ms = coalesce(?, last_seen_ms), "
+               "boot_id = coalesce(nullif(?, ''), boot_id) WHERE sn = ?")
       ->bind_all(link.online ? 1 : 0, opt_ms(link.last_seen), link.boot_id, sn)
       .run();
   if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};

@@ -29,6 +29,9 @@ struct serve_args {
   std::string listen = "127.0.0.1:9000";
   std::int64_t heartbeat_s = 60;
   int offline_after_beats = 3;
+  std::string tls_cert, tls_key;
+  double call_timeout_s = 30;
+  int io_threads = 1;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" into its parts; false when it is neither.
@@ -52,6 +55,10 @@ int serve(const serve_args& a) {
   std::uint16_t port = 0;
   if (!split_listen(a.listen, host, port)) {
     std::cerr << "swaptwin: usage: --listen: \"" << a.listen << "\" is not ADDR:PORT (e.g. 127.0.0.1:9000)\n";
+    return 2;
+  }
+  if (a.tls_cert.empty() != a.tls_key.empty()) {
+    std::cerr << "swaptwin: usage: --tls-cert and --tls-key go together (PEM certificate chain and its private key)\n";
     return 2;
   }
   if (a.heartbeat_s < 1 || a.offline_after_beats < 1) {
@@ -86,13 +93,18 @@ int serve(const serve_args& a) {
       g.server.port = port;
       g.heartbeat_s = a.heartbeat_s;
       g.offline_after_beats = a.offline_after_beats;
+      g.server.tls_cert_file = a.tls_cert;
+      g.server.tls_key_file = a.tls_key;
+      g.server.threads = a.io_threads;
+      g.call_timeout_ms = static_cast<std::int64_t>(a.call_timeout_s * 1000);
       adapters::ocpp_gateway gateway{sys, store, g};
       std::string error;
       if (!gateway.start(&error)) {
         std::cerr << "swaptwin serve: cannot start: " << error << '\n';
         code = 1;
       } else {
-        std::cout << "listening on " << host << ':' << gateway.port() << std::endl;
+        std::cout << "listening on " << host << ':' << gateway.port() << (a.tls_cert.empty() ? " (ws)" : " (wss)")
+                  << std::endl;
         int sig = 0;
         sigwait(&stop_signals, &sig);
         std::cerr << "swaptwin serve: " << ::strsignal(sig) << ": shutting down\n";
@@ -119,9 +131,11 @@ void add_serve_command(CLI::App& app, command& chosen) {
   auto a = std::make_shared<serve_args>();
   auto* c = app.add_subcommand(
       "serve",
-      "Run the live back end: cabinets connect over OCPP 2.1 (WebSocket). Works now: admission by SN and "
-      "password, BootNotification (unknown SNs held pending until `admin station accept`), Heartbeat, "
-      "StatusNotification, offline detection. Stops cleanly on SIGTERM or SIGINT");
+      "Run the live back end: cabinets connect over OCPP 2.1 (WebSocket, or TLS with --tls-cert). Admission by "
+      "SN and password (HTTP Basic), BootNotification (unknown SNs held pending until `admin station accept`), "
+      "Heartbeat, StatusNotification, Authorize, BatterySwap (answered once durable; a resent event changes "
+      "nothing), NotifyEvent alarms, offline detection, desired settings pushed at boot. `swaptwin admin` works "
+      "on the same database meanwhile. Stops cleanly on SIGTERM or SIGINT");
   c->add_option("--db", a->db, "Back-office database (the one `swaptwin admin` uses)")->envname("SWAPTWIN_DB");
   c->add_option("--listen", a->listen,
                 "ADDR:PORT to listen on (default 127.0.0.1:9000; a non-loopback address is an explicit choice and "
@@ -129,6 +143,12 @@ void add_serve_command(CLI::App& app, command& chosen) {
   c->add_option("--heartbeat-s", a->heartbeat_s, "Heartbeat interval told to cabinets at boot, in seconds (default 60)");
   c->add_option("--offline-after-beats", a->offline_after_beats,
                 "A silent cabinet is offline after this many missed heartbeats (default 3)");
+  c->add_option("--tls-cert", a->tls_cert, "PEM certificate chain: serve wss:// (OCPP security profile 2); needs --tls-key")
+      ->check(CLI::ExistingFile);
+  c->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  c->add_option("--call-timeout-s", a->call_timeout_s, "Our CALL to a cabinet unanswered this long has failed (default 30)")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--io-threads", a->io_threads, "WebSocket I/O threads (default 1)")->check(CLI::Range(1, 16));
   c->callback([a, &chosen] {
     chosen = [a](cli_context&) { return serve(*a); };
   });

@@ -282,5 +282,37 @@ TEST_F(gateway_swap_test, desired_settings_are_pushed_at_boot_and_while_online) 
   EXPECT_TRUE(c.next_message(200ms).is_null()) << "each setting is pushed once";
 }
 
+TEST_F(gateway_swap_test, the_database_shows_who_is_online_for_operators_in_other_processes) {
+  back_office();
+  {  // the last run ended with CAB-1 online: a restart must not believe it
+    store db{db_};
+    twin::connectivity l;
+    l.online = true;
+    l.last_seen = t0_;
+    ASSERT_DONE(db.set_link("CAB-1", l));
+  }
+  start();
+  auto link = [&] {
+    store db{db_};
+    return db.station("CAB-1")->link;
+  };
+  auto wait_link = [&](auto pred) {
+    for (int i = 0; i < 500; ++i) {
+      if (pred(link())) return true;
+      std::unique_lock<std::mutex> lock(log_m_);  // paced poll of another connection's view
+      log_cv_.wait_for(lock, 10ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(wait_link([](const twin::connectivity& l) { return !l.online; }));
+  EXPECT_EQ(link().last_seen, t0_);  // kept: when it was last heard of
+  auto& c = booted();
+  EXPECT_TRUE(wait_link([](const twin::connectivity& l) { return l.online && !l.boot_id.empty(); }));
+  EXPECT_GT(*link().last_seen, t0_);
+  c.client->close();
+  EXPECT_TRUE(wait_link([](const twin::connectivity& l) { return !l.online; }));
+  EXPECT_FALSE(link().boot_id.empty());
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters
