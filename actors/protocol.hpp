@@ -425,6 +425,8 @@ typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
 /// - (authorize, rider, sn, at_ms) -> authorize_result of a cabinet's Authorize, read fresh.
 /// - (reported, sn, field, value) -> true once the cabinet's reported setting `field` (as in
 ///   cabinet_record::change_fields) is recorded as `value`.
+/// - (alert, alert): opens a work order for it in the database unless one is open for the same
+///   station, kind and slot (fire-and-forget; live alarms and offline alerts).
 /// - (link, link_record): records a station's online state and last message (fire-and-forget).
 /// - (cabinet, sn) -> cabinet_record of that SN (known = false when there is none).
 /// - (cabinet) -> SNs of every accepted station (the gateway spawns their actors at start).
@@ -440,7 +442,8 @@ using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<led
                                    caf::reacts_to<swapevt_atom, std::uint64_t>,
                                    caf::replies_to<authorize_atom, std::string, std::string, std::int64_t>::with<authorize_result>,
                                    caf::replies_to<reported_atom, std::string, std::string, std::string>::with<bool>,
-                                   caf::reacts_to<link_atom, link_record>>;
+                                   caf::reacts_to<link_atom, link_record>,
+                                   caf::reacts_to<alert_atom, alert>>;
 
 // ---- OCPP gateway (adapters/ocpp_gateway) ------------------------------------------------------
 using bind_atom = caf::atom_constant<caf::atom("bind")>;          ///< session -> gateway: boot accepted, give me my station

@@ -34,6 +34,10 @@ actors::cabinet_answer apply_cabinet_swap(store& db, const actors::cabinet_swap&
 actors::authorize_result authorize_cabinet_rider(store& db, const std::string& rider_id, const std::string& sn,
                                                  std::int64_t at_ms);
 
+/// Opens a work order for alert `a` unless one is open for the same station, kind and slot
+/// (twin::open_work_order). Its id, or 0 when one was open already or the kind is unknown.
+std::int64_t open_alert(store& db, const actors::alert& a);
+
 /// Records that station `sn`'s cabinet now runs with setting `field` = `value` (a field of
 /// twin::pending_changes: "name", "power_cap_w", "enabled", "slot.N.enabled"). False when the
 /// station or the field is unknown.

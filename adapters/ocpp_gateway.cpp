@@ -97,6 +97,19 @@ caf::behavior log_journal(caf::event_based_actor*, gateway_log_fn log, actors::s
   };
 }
 
+// Without a dispatcher, alerts (cabinet alarms, offline stations) become work orders in the
+// database, where operators see them (`swaptwin admin` in another process).
+caf::behavior alerts_to_store(caf::event_based_actor*, actors::store_api store, gateway_log_fn log) {
+  return {
+      [=](actors::alert_atom, const actors::alert& a) {
+        log(a.station_sn + ": alert " + a.kind + (a.slot ? " at slot " + std::to_string(a.slot) : std::string{}) +
+            ": work order opened unless one is open");
+        caf::anon_send(store, actors::alert_atom::value, a);
+      },
+      [](actors::online_atom, const std::string&, std::int64_t) {},
+  };
+}
+
 }  // namespace
 
 struct ocpp_gateway::impl {
@@ -109,6 +122,7 @@ struct ocpp_gateway::impl {
   std::mutex m;
   std::unordered_map<std::uint64_t, caf::actor> sessions;  // by connection id
   bool stopped = false;
+  bool own_dispatcher = false;  // spawned by start(): ended by stop()
 
   impl(caf::actor_system& s, actors::store_api st, gateway_config c) : sys(s), store(std::move(st)), cfg(std::move(c)) {
     if (!cfg.log) cfg.log = log_to_stderr;
@@ -172,6 +186,10 @@ bool ocpp_gateway::start(std::string* error) {
     return false;
   }
   d.journal = d.cfg.journal ? d.cfg.journal : d.sys.spawn(log_journal, d.cfg.log, d.store);
+  if (!d.cfg.dispatcher) {
+    d.cfg.dispatcher = d.sys.spawn(alerts_to_store, d.store, d.cfg.log);
+    d.own_dispatcher = true;
+  }
   d.gateway = d.sys.spawn(gateway_actor, gateway_setup{accepted, d.cfg.heartbeat_s * 1000, d.cfg.offline_after_beats,
                                                       d.cfg.dispatcher, d.journal, d.cfg.log, d.store});
   // A restart: nobody is connected yet, whatever the database said when the last run ended.
@@ -206,6 +224,7 @@ void ocpp_gateway::stop() {
   if (d.server) d.server->stop();  // every on_close has run: each session was told to end
   if (d.gateway) caf::anon_send_exit(d.gateway, caf::exit_reason::user_shutdown);
   if (d.journal && !d.cfg.journal) caf::anon_send_exit(d.journal, caf::exit_reason::user_shutdown);
+  if (d.own_dispatcher) caf::anon_send_exit(d.cfg.dispatcher, caf::exit_reason::user_shutdown);
   std::lock_guard<std::mutex> lock(d.m);
   for (auto& [id, s] : d.sessions) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   d.sessions.clear();

@@ -255,6 +255,15 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         slot = std::move(l);
         arm_swap_timer(self);
       },
+      [=](actors::alert_atom, const actors::alert& a) {
+        auto& st = self->state;
+        if (!open_if_needed(st)) return;
+        try {
+          (void)open_alert(*st.db, a);
+        } catch (const std::exception& e) {
+          st.last_error = e.what();
+        }
+      },
       [=](actors::flushdue_atom, std::uint64_t generation) {
         auto& st = self->state;
         if (generation != st.timer_generation || !st.timer_armed) return;

@@ -192,6 +192,36 @@ TEST_F(gateway_swap_test, a_cabinet_alarm_reaches_the_dispatcher_and_a_cleared_o
   EXPECT_EQ(box->alerts[0].slot, 3);
 }
 
+TEST_F(gateway_swap_test, without_a_dispatcher_an_alarm_opens_one_work_order_in_the_database) {
+  back_office();
+  start();
+  auto& c = booted();
+  const json door = {{"generatedAt", "2026-11-20T08:00:00Z"},
+                     {"seqNo", 4},
+                     {"eventData", json::array({{{"eventId", 9},
+                                                 {"timestamp", "2026-11-20T08:00:00Z"},
+                                                 {"trigger", "Alerting"},
+                                                 {"actualValue", "true"},
+                                                 {"component", {{"name", "EVSE"}, {"evse", {{"id", 2}}}}},
+                                                 {"variable", {{"name", "DoorOpen"}}},
+                                                 {"eventNotificationType", "HardWiredNotification"}}})}};
+  EXPECT_EQ(c.call("NotifyEvent", door).at(0), 3);
+  EXPECT_EQ(c.call("NotifyEvent", door).at(0), 3);  // replayed from the cabinet's queue: still one order
+  auto orders = [&] {
+    store db{db_};
+    return db.work_orders(true);
+  };
+  for (int i = 0; i < 500 && orders().empty(); ++i) c.next_message(10ms);  // paced poll of the file
+  // Both alarms have reached the store once the second's log line is there and an order exists.
+  ASSERT_TRUE(wait_logged("alert door_open at slot 2"));
+  EXPECT_TRUE(c.call("Heartbeat", json::object()).at(0) == 3);
+  auto open = orders();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].station_sn, "CAB-1");
+  EXPECT_EQ(open[0].alert, twin::alert_kind::door_open);
+  EXPECT_EQ(open[0].slot, 2);
+}
+
 TEST_F(gateway_swap_test, our_calls_are_matched_by_id_one_at_a_time_and_time_out) {
   back_office();
   start(60, 3, [](gateway_config& g) { g.call_timeout_ms = 400; });
