@@ -52,6 +52,7 @@ void add_admin_commands(CLI::App& app, cli_globals& g, command& chosen) {
   add_rider_commands(*admin, chosen);
   add_swap_commands(*admin, chosen);
   add_dashboard_commands(*admin, chosen);
+  add_provision_command(*admin, chosen);
 }
 
 }  // namespace swaptwin::app

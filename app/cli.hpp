@@ -71,5 +71,7 @@ void add_catalogue_commands(CLI::App& admin, command& chosen);
 void add_rider_commands(CLI::App& admin, command& chosen);
 void add_swap_commands(CLI::App& admin, command& chosen);
 void add_dashboard_commands(CLI::App& admin, command& chosen);
+/// Registers `admin provision` (the emulator's cabinets, packs and riders; app/admin_provision.cpp).
+void add_provision_command(CLI::App& admin, command& chosen);
 
 }  // namespace swaptwin::app

@@ -194,7 +194,9 @@ struct fake_csms {
       if (it == open.end()) return false;
       conn = it->second;
     }
-    return conn->send(ocpp::call(id, action, payload));
+    const auto text = ocpp::call(id, action, payload);
+    capture(text);  // before the answer, so the conformance check can match the answer to it
+    return conn->send(text);
   }
   /// The emulator's answer (CALLRESULT or CALLERROR) to our CALL `id`, if it came (under the mutex).
   std::optional<ocpp::frame> answer(const std::string& id) {
