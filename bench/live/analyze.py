@@ -195,10 +195,12 @@ w("Machine: %s x %s, %s GiB RAM; load average at start %s, at end %s. Commit %s 
 w("")
 w("Parameters: %d cabinets = %d emulator processes + 1 silence group of %s; heartbeat %s s, offline after %s beats "
   "(deadline %.0f s); %s swaps/cabinet/h; %s riders, %s slots; serve --io-threads %s, emulate --threads %s; "
-  "silence at %s s; tail after restart %s s." % (N, procs - 1, meta["SILENCE_N"], meta["HEARTBEAT_S"],
+  "silence at %s s; tail after restart %s s; cabinet passwords: %s." % (N, procs - 1, meta["SILENCE_N"], meta["HEARTBEAT_S"],
                                                  meta["OFFLINE_AFTER_BEATS"], DEADLINE, meta["SWAP_RATE"],
                                                  meta["RIDERS"], meta["SLOTS"], meta["IO_THREADS"],
-                                                 meta["EMU_THREADS"], meta["SILENCE_AT_S"], meta["TAIL_S"]))
+                                                 meta["EMU_THREADS"], meta["SILENCE_AT_S"], meta["TAIL_S"],
+                                                 ("HTTP Basic, PBKDF2 %s iterations" % meta.get("PASSWORD_ITERATIONS"))
+                                                 if meta.get("PASSWORD") else "none"))
 w("")
 w("| measure | value | target | verdict |")
 w("|---|---|---|---|")

@@ -17,7 +17,8 @@ while [[ $# -gt 0 ]]; do
   k=${k#--}; k=${k//-/_}; export "${k^^}=$v"
 done
 
-: "${SWAPTWIN:=$ROOT/build/app/swaptwin}"  # the CLI (copied into the work dir before the run)
+: "${REPO:=$ROOT}"                  # the checkout (for the commit id in the results)
+: "${SWAPTWIN:=$REPO/build/app/swaptwin}"  # the CLI (copied into the work dir before the run)
 : "${STATIONS:=10000}"             # cabinets in all
 : "${EMULATORS:=2}"                # emulator processes sharing STATIONS - SILENCE_N cabinets
 : "${SILENCE_N:=100}"              # cabinets of the extra silence-group process, silenced at SILENCE_AT_S
@@ -33,6 +34,8 @@ done
 : "${SILENCE_MARGIN_S:=10}"        # watch this long past deadline + 1 s after the silence
 : "${RESTART_TIMEOUT_S:=180}"      # give up waiting for all back after the restart
 : "${TAIL_S:=60}"                  # swapping after all are back, before the stop
+: "${PASSWORD:=}"                  # cabinet password pattern ({sn} = SN); empty: no HTTP Basic
+: "${PASSWORD_ITERATIONS:=10000}"  # PBKDF2 iterations of the provisioned hashes (with PASSWORD)
 : "${WORK:=}"                      # work directory (default: a fresh mktemp -d)
 : "${RESULTS:=$HERE/results}"      # where results-<STATIONS>-<date>.md is copied
 
@@ -58,10 +61,10 @@ cleanup() {
 trap cleanup EXIT
 
 for v in STATIONS EMULATORS SILENCE_N SILENCE_AT_S HEARTBEAT_S OFFLINE_AFTER_BEATS SWAP_RATE RIDERS SLOTS \
-         IO_THREADS EMU_THREADS TAIL_S; do meta "$v" "${!v}"; done
+         IO_THREADS EMU_THREADS TAIL_S PASSWORD PASSWORD_ITERATIONS; do meta "$v" "${!v}"; done
 meta WORK "$WORK"
-meta COMMIT "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-meta DIRTY "$(git -C "$ROOT" status --porcelain -uno 2>/dev/null | wc -l)"
+meta COMMIT "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+meta DIRTY "$(git -C "$REPO" status --porcelain -uno 2>/dev/null | wc -l)"
 meta BINARY_MTIME "$(date -r "$SWAPTWIN" +%FT%T)"
 meta NPROC "$(nproc)"
 meta CPU "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -75,8 +78,10 @@ log "work dir $WORK"
 t=$(now)
 if "$BIN" admin --help 2>/dev/null | grep -qE "^ +provision "; then
   meta PROVISION admin
+  pw=()
+  [[ -z "$PASSWORD" ]] || pw=(--password "$PASSWORD" --password-iterations "$PASSWORD_ITERATIONS")
   "$BIN" admin --db "$DB" provision --prefix EMU- --stations "$STATIONS" --slots "$SLOTS" \
-    --riders-per-station "$RIDERS" > "$WORK/provision.out" 2>&1 \
+    --riders-per-station "$RIDERS" "${pw[@]}" > "$WORK/provision.out" 2>&1 \
     || { cat "$WORK/provision.out" >&2; exit 1; }
 else
   # Flow test only (a binary without `admin provision`): empty accepted stations, no riders or
@@ -143,6 +148,7 @@ MAIN=$(( STATIONS - SILENCE_N ))
 EMU_PIDS=()
 start_emulator() {  # $1: index, $2: first, $3: count, rest: extra flags
   local i=$1 first=$2 count=$3; shift 3
+  [[ -z "$PASSWORD" ]] || set -- "$@" --password "$PASSWORD"
   "$BIN" emulate --url "ws://127.0.0.1:$PORT/ocpp" --prefix EMU- --first "$first" --stations "$count" \
     --slots "$SLOTS" --riders "$RIDERS" --swap-rate "$SWAP_RATE" --threads "$EMU_THREADS" --seed "$i" \
     --json --progress --acked-log "$WORK/acked$i.jsonl" "$@" \
