@@ -12,6 +12,7 @@ void register_types(system_config& cfg) {
   cfg.add_message_type<cabinet_swap>("swaptwin::cabinet_swap");
   cfg.add_message_type<cabinet_answer>("swaptwin::cabinet_answer");
   cfg.add_message_type<link_record>("swaptwin::link_record");
+  cfg.add_message_type<slot_status>("swaptwin::slot_status");
   cfg.add_message_type<authorize_request>("swaptwin::authorize_request");
   cfg.add_message_type<authorize_result>("swaptwin::authorize_result");
   cfg.add_message_type<settle_request>("swaptwin::settle_request");

@@ -391,6 +391,18 @@ typename Inspector::result_type inspect(Inspector& f, link_record& x) {
   return f(caf::meta::type_name("link_record"), x.sn, x.online, x.last_seen_ms, x.boot_id);
 }
 
+/// A slot's state as its cabinet reported it (StatusNotification), for the database.
+struct slot_status {
+  std::string sn;
+  int slot = 0;
+  std::string connector_status;  ///< OCPP: Available, Occupied, Reserved, Unavailable, Faulted
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, slot_status& x) {
+  return f(caf::meta::type_name("slot_status"), x.sn, x.slot, x.connector_status);
+}
+
 using cabinet_atom = caf::atom_constant<caf::atom("cabinet")>;    ///< gateway -> store: what do we know of this cabinet?
 using pending_atom = caf::atom_constant<caf::atom("pending")>;    ///< gateway -> store: hold this unknown cabinet as pending
 using reported_atom = caf::atom_constant<caf::atom("reported")>;  ///< session -> store: the cabinet applied a desired setting
@@ -425,6 +437,7 @@ typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
 /// - (authorize, rider, sn, at_ms) -> authorize_result of a cabinet's Authorize, read fresh.
 /// - (reported, sn, field, value) -> true once the cabinet's reported setting `field` (as in
 ///   cabinet_record::change_fields) is recorded as `value`.
+/// - (status, slot_status): records a slot's reported state (fire-and-forget, batched like links).
 /// - (alert, alert): opens a work order for it in the database unless one is open for the same
 ///   station, kind and slot (fire-and-forget; live alarms and offline alerts).
 /// - (link, link_record): records a station's online state and last message (fire-and-forget).
@@ -443,7 +456,8 @@ using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<led
                                    caf::replies_to<authorize_atom, std::string, std::string, std::int64_t>::with<authorize_result>,
                                    caf::replies_to<reported_atom, std::string, std::string, std::string>::with<bool>,
                                    caf::reacts_to<link_atom, link_record>,
-                                   caf::reacts_to<alert_atom, alert>>;
+                                   caf::reacts_to<alert_atom, alert>,
+                                   caf::reacts_to<status_atom, slot_status>>;
 
 // ---- OCPP gateway (adapters/ocpp_gateway) ------------------------------------------------------
 using bind_atom = caf::atom_constant<caf::atom("bind")>;          ///< session -> gateway: boot accepted, give me my station

@@ -224,7 +224,12 @@ void on_call(self_ptr self, const ocpp::frame& f) {
     reply(self, f.message_id, "Heartbeat", json{{"currentTime", now_text(self)}});
     return check_desired(self);  // an operator may have changed a setting from another process
   }
-  if (f.action == "StatusNotification") return reply(self, f.message_id, "StatusNotification", json::object());
+  if (f.action == "StatusNotification") {
+    caf::anon_send(st.setup.store, actors::status_atom::value,
+                   actors::slot_status{sn_of(self), f.payload.value("evseId", 0),
+                                       f.payload.value("connectorStatus", std::string{})});
+    return reply(self, f.message_id, "StatusNotification", json::object());
+  }
   if (f.action == "Authorize") return on_authorize(self, f.message_id, f.payload);
   if (f.action == "BatterySwap") return on_battery_swap(self, f.message_id, f.payload);
   if (f.action == "NotifyEvent") return on_notify_event(self, f.message_id, f.payload);

@@ -165,6 +165,10 @@ class store {
   /// Records cabinet event `key` of `sn` as applied, with its answer. Call it in the transaction
   /// of the event's effects (see transact()). False when the key was recorded before.
   bool add_cabinet_event(const std::string& sn, const std::string& key, twin::unix_ms at, const std::string& answer);
+  /// A cabinet's StatusNotification for slot `idx` of `sn` (OCPP connectorStatus: "Faulted" ->
+  /// fault, "Unavailable" -> disabled, "Available"/"Occupied" -> empty without a pack, else the
+  /// pack's charging/ready state, charging when it was out of order). False when no such slot.
+  bool apply_connector_status(const std::string& sn, int idx, const std::string& status);
   /// Sets station `sn`'s connectivity (online, last seen, boot id) as the live gateway sees it,
   /// leaving everything else alone (station.unknown when there is none). An unset last_seen or
   /// an empty boot id keeps the stored one.

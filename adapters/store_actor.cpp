@@ -90,7 +90,9 @@ void commit_swaps(self_ptr self) {
   st.swaps.clear();
   auto links = std::move(st.links);
   st.links.clear();
-  if (batch.empty() && links.empty()) return;
+  auto slot_states = std::move(st.slot_states);
+  st.slot_states.clear();
+  if (batch.empty() && links.empty() && slot_states.empty()) return;
   std::vector<actors::cabinet_answer> answers(batch.size());
   std::vector<std::string> failed(batch.size());
   std::string all_failed;
@@ -106,6 +108,7 @@ void commit_swaps(self_ptr self) {
           c.boot_id = l.boot_id;
           (void)st.db->set_link(sn, c);  // an unknown SN (pending, then deleted) has nothing to update
         }
+        for (const auto& [slot, status] : slot_states) (void)st.db->apply_connector_status(slot.first, slot.second, status);
         for (std::size_t i = 0; i < batch.size(); ++i) {
           try {
             answers[i] = apply_cabinet_swap(*st.db, batch[i].event);
@@ -253,6 +256,10 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         if (l.boot_id.empty()) l.boot_id = slot.boot_id;
         if (l.last_seen_ms <= 0) l.last_seen_ms = slot.last_seen_ms;
         slot = std::move(l);
+        arm_swap_timer(self);
+      },
+      [=](actors::status_atom, actors::slot_status& s) {
+        self->state.slot_states[{s.sn, s.slot}] = std::move(s.connector_status);
         arm_swap_timer(self);
       },
       [=](actors::alert_atom, const actors::alert& a) {

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,6 +83,7 @@ struct store_actor_state {
   std::int64_t swap_duplicates = 0;      ///< resent cabinet events recognised
   std::int64_t swap_commits = 0;         ///< their batches committed
   std::map<std::string, actors::link_record> links;  ///< station links to write with the next swap batch (latest wins)
+  std::map<std::pair<std::string, int>, std::string> slot_states;  ///< reported slot states, likewise
   static inline const char* name = "store";
 };
 

@@ -206,6 +206,17 @@ bool store::add_cabinet_event(const std::string& sn, const std::string& key, twi
   return db_->changes() == 1;
 }
 
+bool store::apply_connector_status(const std::string& sn, int idx, const std::string& status) {
+  const char* sql =
+      status == "Faulted"       ? "UPDATE slots SET state = 'fault' WHERE station_sn = ? AND idx = ?"
+      : status == "Unavailable" ? "UPDATE slots SET state = 'disabled' WHERE station_sn = ? AND idx = ?"
+                                : "UPDATE slots SET state = CASE WHEN battery_sn IS NULL THEN 'empty' "
+                                  "WHEN state IN ('fault', 'disabled', 'empty') THEN 'charging' ELSE state END "
+                                  "WHERE station_sn = ? AND idx = ?";
+  db_->prepare(sql)->bind_all(sn, idx).run();
+  return db_->changes() == 1;
+}
+
 status store::set_link(const std::string& sn, const twin::connectivity& link) {
   transaction tx{*db_};
   db_->prepare("UPDATE stations SET online = ?, last_seen_ms = coalesce(?, last_seen_ms), "

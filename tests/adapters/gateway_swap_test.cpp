@@ -312,7 +312,7 @@ TEST_F(gateway_swap_test, desired_settings_are_pushed_at_boot_and_while_online) 
   EXPECT_TRUE(c.next_message(200ms).is_null()) << "each setting is pushed once";
 }
 
-TEST_F(gateway_swap_test, the_database_shows_who_is_online_for_operators_in_other_processes) {
+TEST_F(gateway_swap_test, the_database_shows_links_and_slot_states_for_operators_in_other_processes) {
   back_office();
   {  // the last run ended with CAB-1 online: a restart must not believe it
     store db{db_};
@@ -339,6 +339,22 @@ TEST_F(gateway_swap_test, the_database_shows_who_is_online_for_operators_in_othe
   auto& c = booted();
   EXPECT_TRUE(wait_link([](const twin::connectivity& l) { return l.online && !l.boot_id.empty(); }));
   EXPECT_GT(*link().last_seen, t0_);
+  // Slot states as the cabinet reports them.
+  auto status = [](int evse, const char* state) {
+    return json{{"timestamp", "2026-11-20T08:00:00Z"}, {"connectorStatus", state}, {"evseId", evse}, {"connectorId", 1}};
+  };
+  EXPECT_EQ(c.call("StatusNotification", status(3, "Faulted")).at(0), 3);
+  EXPECT_EQ(c.call("StatusNotification", status(2, "Unavailable")).at(0), 3);
+  auto slots = [&] {
+    store db{db_};
+    return db.station("CAB-1")->slots;
+  };
+  EXPECT_TRUE(wait_link([&](const twin::connectivity&) { return slots()[2].state == twin::slot_state::fault; }));
+  EXPECT_EQ(slots()[1].state, twin::slot_state::disabled);
+  EXPECT_EQ(c.call("StatusNotification", status(3, "Occupied")).at(0), 3);  // repaired: P-3 charges again
+  EXPECT_TRUE(wait_link([&](const twin::connectivity&) { return slots()[2].state == twin::slot_state::charging; }));
+  EXPECT_EQ(c.call("StatusNotification", status(2, "Available")).at(0), 3);
+  EXPECT_TRUE(wait_link([&](const twin::connectivity&) { return slots()[1].state == twin::slot_state::empty; }));
   c.client->close();
   EXPECT_TRUE(wait_link([](const twin::connectivity& l) { return !l.online; }));
   EXPECT_FALSE(link().boot_id.empty());
