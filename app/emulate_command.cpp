@@ -79,15 +79,16 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       "Each cabinet (SN = prefix + 5-digit number) connects to URL/SN with subprotocol ocpp2.1 and HTTP Basic when\n"
       "it has a password, boots (Pending: retries after the interval; Rejected: backs off), then sends a Heartbeat\n"
       "every interval and a StatusNotification per slot. One outstanding CALL per cabinet; reconnects with\n"
-      "exponential back-off (base 1 s, cap 60 s) and full jitter from --seed. Unacknowledged status changes are\n"
+      "exponential back-off (base 1 s, cap 60 s) and full jitter from --seed. Unacknowledged transaction messages are\n"
       "kept in --state-dir/SN.jsonl and replayed after the next Accepted boot.\n"
       "Packs and riders follow the layout of `swaptwin admin provision` (same --prefix, --first, --slots, --riders):\n"
       "slot s holds pack SN-Sss (the last slot empty), rider SN-Rrr holds SN-Hrr. With --swap-rate a rider comes\n"
       "(Poisson) and swaps: Authorize, then BatterySwap BatteryIn (their pack into an empty slot) and BatteryOut\n"
-      "(the fullest pack; BatteryOutTimeout with --out-timeout-probability) under one requestId, persisted\n"
-      "per cabinet (below 1e9). BatterySwap and NotifyEvent go through the offline queue; slots, riders' packs\n"
-      "and ids persist in --state-dir/SN.state.json. Acknowledged BatteryOut/BatteryOutTimeout are appended to\n"
-      "--acked-log as {\"sn\",\"requestId\",\"rider\",\"event\",\"issued\",\"returned\"} lines.\n"
+      "(the fullest pack; BatteryOutTimeout with --out-timeout-probability) under one requestId (a per-cabinet\n"
+      "counter below 1e9). BatterySwap and NotifyEvent go through the offline queue; slots, riders' packs and the\n"
+      "counters persist in --state-dir/SN.state.json (without it every run starts from the layout again).\n"
+      "Acknowledged BatteryOut/BatteryOutTimeout are appended to --acked-log as JSON lines\n"
+      "{\"sn\",\"requestId\",\"rider\",\"event\",\"issued\",\"returned\"} (issued \"\" for a timeout).\n"
       "Server CALLs answered: RequestBatterySwap (the swap, with the server's requestId), ChangeAvailability,\n"
       "Reset (reboots with RemoteReset), SetVariables (OCPPCommCtrlr.HeartbeatInterval), TriggerMessage\n"
       "(BootNotification, Heartbeat, StatusNotification). --fault-rate raises slot faults, over-temperature and\n"
@@ -169,6 +170,9 @@ void add_emulate_command(CLI::App& app, command& chosen) {
         std::cerr << "swaptwin: emulate: " << error << '\n';
         return 1;
       }
+      if (a->state_dir.empty() && (a->swap_rate > 0 || a->fault_rate > 0))
+        std::cerr << "swaptwin: emulate: note: without --state-dir the cabinets' packs, riders and requestIds "
+                     "start from the layout again in every run\n";
       auto log_mutex = std::make_shared<std::mutex>();
       if (a->log)
         o.on_event = [log_mutex](const adapters::emulator_event& e) {
