@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/emulator_state.hpp"
 #include "adapters/live_layout.hpp"
 #include "tests/adapters/fake_csms.hpp"
 
@@ -76,6 +77,35 @@ TEST(emulator_layout, names_and_provisioning) {
   EXPECT_EQ(all[0].riders[1].holding.sn, "EMU-00007-H02");
   EXPECT_DOUBLE_EQ(all[0].riders[1].holding.soc, 0.3);
   EXPECT_EQ(all[0].slots[0].content.model, "48V");
+}
+
+TEST(emulator_layout, cabinet_state_choices_charging_ids_and_round_trip) {
+  layout::params p;
+  p.slots = 4;
+  p.riders_per_station = 1;
+  auto s = emulation::cabinet_state::initial(layout::station_at(p, 1));
+  EXPECT_EQ(s.empty_slot(), 4);
+  EXPECT_EQ(s.fullest_slot(), 1);  // all full: the lowest number
+  s.slots[0].soc = 50;
+  s.slots[1].fault = "door";
+  EXPECT_EQ(s.fullest_slot(), 3);  // slot 2 is faulted
+  EXPECT_EQ(s.status(2), "Faulted");
+  s.slots[2].unavailable = true;
+  EXPECT_EQ(s.status(3), "Unavailable");
+  EXPECT_EQ(s.fullest_slot(), 1);
+  s.charge(60);
+  EXPECT_DOUBLE_EQ(s.slots[0].soc, 100.0);
+  s.next_request_id = 999999999;
+  EXPECT_EQ(s.take_request_id(), 999999999);
+  EXPECT_EQ(s.take_request_id(), 1);  // never an id of the server's range
+  s.riders[0].pack = "";
+  auto copy = emulation::cabinet_state::initial(layout::station_at(p, 1));
+  ASSERT_TRUE(copy.from_json(s.to_json()));
+  EXPECT_EQ(copy.next_request_id, 2);
+  EXPECT_EQ(copy.riders[0].pack, "");
+  EXPECT_TRUE(copy.slots[2].unavailable);
+  EXPECT_EQ(copy.slots[1].fault, "");  // faults are not persisted
+  EXPECT_FALSE(copy.from_json(json::array()));
 }
 
 TEST(emulator_swaps, authorize_in_out_with_consistent_packs_and_ids_that_survive_a_restart) {
