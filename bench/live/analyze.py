@@ -108,6 +108,38 @@ for i in range(1, procs + 1):
     except Exception as e:  # noqa: BLE001
         finals[i] = {"error": str(e)}
 
+# --- swap timings from the silence group's --log: per (sn, requestId) the Authorize sent, the
+# BatteryIn/BatteryOut queued (Authorize answered) and the BatteryOut(Timeout) acknowledged.
+auth_sent, tx_queued, tx_acked = {}, {}, {}
+swap_re = re.compile(r"^(\S+) swap \S+ requestId (\d+): (.*)$")
+logged = [i for i in emu_logs if i == silence_proc or meta.get("LOG_ALL") == "1"]
+for t, text in (x for i in logged for x in emu_logs[i]):
+    m = swap_re.match(text)
+    if m:
+        key = (m.group(1), int(m.group(2)))
+        (auth_sent if m.group(3) == "Authorize" else tx_queued).setdefault(key, t)
+        continue
+    if " swap_acked " in text:
+        sn, _, js = text.partition(" swap_acked ")
+        try:
+            tx_acked.setdefault((sn, int(json.loads(js)["requestId"])), t)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def pct(v, q):
+    if not v:
+        return None
+    v = sorted(v)
+    return v[min(len(v) - 1, int(q * len(v)))] * 1000
+
+
+def window(lo, hi):
+    auth = [tx_queued[k] - auth_sent[k] for k in tx_queued if k in auth_sent and lo <= auth_sent[k] < hi]
+    done = [tx_acked[k] - tx_queued[k] for k in tx_acked if k in tx_queued and lo <= tx_queued[k] < hi]
+    return auth, done
+
+
 # --- silence ----------------------------------------------------------------------------------------
 silenced = {}
 for t, text in emu_logs[silence_proc]:
@@ -135,6 +167,15 @@ false2 = [(t, text) for t, text in serve[2] if t < t_emu_stop and (m := state_re
 delays = sorted(flag[sn] - silenced[sn] for sn in flag)
 within = sum(1 for d in delays if d <= DEADLINE + 1)
 not_flagged = len(silenced) - len(flag)
+
+t_sil0 = min(silenced.values()) if silenced else fl("STEADY_END")
+SETTLE = float(meta.get("SETTLE_S", 30))
+storm_auth, storm_done = window(fl("EMU_START"), fl("CONNECT_DONE") + SETTLE)
+steady_auth, steady_done = window(fl("CONNECT_DONE") + SETTLE, t_sil0)
+rstorm_auth, rstorm_done = window(t_kill, fl("BACK_DONE") + SETTLE)
+tail_auth, tail_done = window(fl("BACK_DONE") + SETTLE, fl("EMU_STOP"))
+swap_src = "all cabinets" if meta.get("LOG_ALL") == "1" else "silence group only"
+
 
 # --- restart -----------------------------------------------------------------------------------------
 t_back, n_back = all_online_at(serve[2])
@@ -207,8 +248,22 @@ w("|---|---|---|---|")
 w("| all connected and accepted (server log: N-th distinct `SN: online`, from emulator start) | %s (%d/%d) | <= 30 s | %s |"
   % (fmt(connect_s, " s"), n_seen, N, verdict(connect_s is not None and connect_s <= 30)))
 w("| same, emulators' status lines (sum of `accepted`, 2 s resolution) | %s | | |" % fmt(emu_connect_s, " s", 0))
-w("| CALL round trip p50 / p99, end of steady window (all CALLs, cumulative from start; worst process) | %s / %s ms | p99 <= 50 ms | %s |"
-  % (fmt(steady_p50, "", 1), fmt(steady_p99, "", 1), verdict(steady_p99 is not None and steady_p99 <= 50)))
+w("| CALL round trip p50 / p99, end of steady window (all CALLs, cumulative from start, so the boot storm's calls are in it; worst process) | %s / %s ms | | |"
+  % (fmt(steady_p50, "", 1), fmt(steady_p99, "", 1)))
+def rtt_row(label, auth, done, target=False):
+    p99 = pct(done, .99)
+    w("| %s (%d swaps, %s) | Authorize %s / %s ms; In+Status+Out %s / %s / %s ms | %s | %s |"
+      % (label, len(done), swap_src, fmt(pct(auth, .5)), fmt(pct(auth, .99)), fmt(pct(done, .5)), fmt(p99),
+         fmt(max(done) * 1000 if done else None), "p99 <= 50 ms" if target else "",
+         ("met (the sum of 3 round trips is within it)" if p99 is not None and p99 <= 50 else
+          "**missed** or not shown (the sum of 3 round trips exceeds it)") if target else ""))
+
+
+rtt_row("swap round trips p50 / p99 (/ max), **steady state**: %.0f s after all connected until the silence" % SETTLE,
+        steady_auth, steady_done, True)
+rtt_row("same, connect storm: emulator start until %.0f s after all connected" % SETTLE, storm_auth, storm_done)
+rtt_row("same, restart storm: kill -9 until %.0f s after all back" % SETTLE, rstorm_auth, rstorm_done)
+rtt_row("same, after the restart storm until the stop", tail_auth, tail_done)
 w("| CALL round trip p50 / p99, whole run incl. restart (final --json; worst process) | %s / %s ms | | |"
   % (fmt(max(p50s) if p50s else None), fmt(max(p99s) if p99s else None)))
 c1 = cpu("start", "connected")

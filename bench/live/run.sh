@@ -36,6 +36,8 @@ done
 : "${TAIL_S:=60}"                  # swapping after all are back, before the stop
 : "${PASSWORD:=}"                  # cabinet password pattern ({sn} = SN); empty: no HTTP Basic
 : "${PASSWORD_ITERATIONS:=10000}"  # PBKDF2 iterations of the provisioned hashes (with PASSWORD)
+: "${LOG_ALL:=0}"                  # 1: --log on every emulator (swap timings of all cabinets, not only the silence group)
+: "${SETTLE_S:=30}"                # analysis: the steady window starts this long after all are connected
 : "${WORK:=}"                      # work directory (default: a fresh mktemp -d)
 : "${RESULTS:=$HERE/results}"      # where results-<STATIONS>-<date>.md is copied
 
@@ -61,7 +63,7 @@ cleanup() {
 trap cleanup EXIT
 
 for v in STATIONS EMULATORS SILENCE_N SILENCE_AT_S HEARTBEAT_S OFFLINE_AFTER_BEATS SWAP_RATE RIDERS SLOTS \
-         IO_THREADS EMU_THREADS TAIL_S PASSWORD PASSWORD_ITERATIONS; do meta "$v" "${!v}"; done
+         IO_THREADS EMU_THREADS TAIL_S PASSWORD PASSWORD_ITERATIONS LOG_ALL SETTLE_S; do meta "$v" "${!v}"; done
 meta WORK "$WORK"
 meta COMMIT "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
 meta DIRTY "$(git -C "$REPO" status --porcelain -uno 2>/dev/null | wc -l)"
@@ -161,7 +163,7 @@ meta EMU_START "$T0"
 first=1
 for (( i = 1; i <= EMULATORS; i++ )); do
   n=$(( MAIN / EMULATORS + (i <= MAIN % EMULATORS ? 1 : 0) ))
-  start_emulator "$i" "$first" "$n"
+  if [[ "$LOG_ALL" == 1 ]]; then start_emulator "$i" "$first" "$n" --log; else start_emulator "$i" "$first" "$n"; fi
   first=$(( first + n ))
 done
 # The silence group: the last SILENCE_N cabinets, one process, every one silenced at SILENCE_AT_S;
