@@ -164,6 +164,7 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         return promise;
       },
       [=](actors::flush_atom) -> caf::result<std::int64_t> {
+        commit_swaps(self);  // cabinet events, links and slot states waiting for their batch
         if (auto err = commit(self)) return err;
         return self->state.appended;
       },

@@ -10,6 +10,8 @@
 /// locked) answers the waiting requests with an error and keeps every entry buffered: the next
 /// commit retries them, after a back-off that doubles up to 64 x `flush_interval`.
 ///
+/// A flush commits both buffers.
+///
 /// Cabinet events (BatterySwap) are batched the same way on a much shorter timer
 /// (`swap_flush_interval`): each is applied in its own savepoint, the batch is one COMMIT, and
 /// every event is answered after that commit, so a cabinet hears back only about durable effects.

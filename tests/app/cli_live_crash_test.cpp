@@ -121,5 +121,78 @@ TEST(cli_live, a_server_killed_mid_stream_loses_no_acknowledged_swap_and_charges
   fs::remove_all(dir);
 }
 
+// Paced wait until `check()` holds (false after `timeout`): polls another process's effects.
+template <class F>
+bool eventually(F check, std::chrono::milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (check()) return true;
+    ::poll(nullptr, 0, 50);
+  }
+  return false;
+}
+
+TEST(cli_live, the_back_office_commands_work_on_the_database_while_serve_runs) {
+  const auto dir = fs::temp_directory_path() / ("swaptwin_live_admin_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto db = (dir / "live.db").string();
+  auto admin = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"admin", "--db", db});
+    return run_swaptwin(args, dir, dir);
+  };
+  auto r = run_swaptwin({"admin", "provision", "--db", db, "--prefix", "AD-", "--stations", "2", "--slots", "4",
+                         "--riders-per-station", "1"},
+                        dir, dir);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  const auto port = free_port();
+  const auto listen = "127.0.0.1:" + std::to_string(port);
+  server_process server({"serve", "--db", db, "--listen", listen, "--heartbeat-s", "1"}, dir);
+  ASSERT_TRUE(server.wait_output("listening on " + listen, 10s)) << slurp(server.err_path);
+  server_process known({"emulate", "--url", "ws://" + listen + "/ocpp", "--prefix", "AD-", "--stations", "2", "--slots",
+                        "4", "--riders", "1"},
+                       dir, "known.stderr");
+  server_process unknown({"emulate", "--url", "ws://" + listen + "/ocpp", "--prefix", "NEW-", "--stations", "1"}, dir,
+                         "unknown.stderr");
+
+  auto dashboard = [&] {
+    auto d = admin({"dashboard", "--json"});
+    return d.code == 0 ? json::parse(d.out) : json{};
+  };
+  EXPECT_TRUE(eventually([&] { return dashboard().value("stations_online", 0) == 2; })) << dashboard().dump();
+  // The unknown cabinet waits in the pending list until an operator accepts it.
+  EXPECT_TRUE(eventually([&] { return admin({"station", "list", "--pending"}).out.find("NEW-00001") != std::string::npos; }));
+  r = admin({"station", "accept", "NEW-00001"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(eventually([&] { return dashboard().value("stations_online", 0) == 3; })) << slurp(server.err_path);
+
+  // A slot taken out of service reaches the cabinet at its next heartbeat; it reports it back.
+  r = admin({"station", "disable-slot", "AD-00001", "3"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_TRUE(eventually([&] {
+    adapters::store st{db};
+    auto s = st.station("AD-00001");
+    return s && s->reported.disabled_slots == std::vector<int>{3} && s->slots[2].state == twin::slot_state::disabled;
+  })) << slurp(server.err_path);
+  r = admin({"station", "rename", "AD-00002", "Main Street"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  EXPECT_EQ(adapters::store{db}.station("AD-00002")->name(), "Main Street");
+
+  r = admin({"dashboard", "--watch", "0.05", "--times", "2"});
+  EXPECT_EQ(r.code, 0) << describe(r);
+  std::size_t prints = 0;
+  for (auto at = r.out.find("Stations "); at != std::string::npos; at = r.out.find("Stations ", at + 1)) ++prints;
+  EXPECT_EQ(prints, 2u) << r.out;
+
+  for (auto* p : {&known, &unknown}) {
+    ::kill(p->pid, SIGTERM);
+    EXPECT_EQ(p->wait_exit(20s), 0) << slurp(p->err_path);
+  }
+  ::kill(server.pid, SIGTERM);
+  EXPECT_EQ(server.wait_exit(20s), 0) << slurp(server.err_path);
+  EXPECT_EQ(dashboard().value("stations_online", -1), 0);  // they left: offline at once (closed sockets)
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace swaptwin::apptest
