@@ -281,8 +281,7 @@ cabinet_answer apply_cabinet_swap(store& db, const cabinet_swap& e) {
 std::int64_t open_alert(store& db, const actors::alert& a) {
   twin::alert_kind kind;
   if (!twin::from_string(a.kind, kind)) return 0;
-  for (const auto& w : db.work_orders(true))
-    if (w.station_sn == a.station_sn && w.alert == kind && w.slot == a.slot) return 0;
+  if (db.has_open_work_order(a.station_sn, kind, a.slot)) return 0;
   if (!db.station(a.station_sn)) return 0;  // work orders name a known station
   return db.add_work_order(twin::open_work_order(0, a.station_sn, kind, a.slot, twin::from_ms(a.at_ms)));
 }

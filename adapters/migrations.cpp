@@ -144,6 +144,11 @@ CREATE TABLE cabinet_events (
   PRIMARY KEY (station_sn, event_key)
 ) STRICT;
 )sql";
+// 6: the gateway asks "is a work order open for this station, alert and slot?" for every alert;
+//    a storm of 10,000 offline alerts must not scan every open order each time.
+constexpr std::string_view m0006 = R"sql(
+CREATE INDEX work_orders_problem ON work_orders(station_sn, alert, slot);
+)sql";
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -153,6 +158,7 @@ const std::vector<migration>& migrations() {
       {3, "dashboard indexes", m0003},
       {4, "ledger: no replace", m0004},
       {5, "live cabinets: registration, passwords, event keys", m0005},
+      {6, "work orders by station and problem", m0006},
   };
   return all;
 }

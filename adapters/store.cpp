@@ -240,6 +240,13 @@ void store::save_work_order(const work_order& w) {
   tx.commit();
 }
 
+bool store::has_open_work_order(const std::string& sn, alert_kind kind, int slot) {
+  auto q = db_->prepare(
+      "SELECT 1 FROM work_orders WHERE station_sn = ? AND alert = ? AND slot = ? AND state <> 'resolved' LIMIT 1");
+  q->bind_all(sn, std::string{to_string(kind)}, slot);
+  return q->step();
+}
+
 std::vector<work_order> store::work_orders(bool open_only) {
   std::vector<work_order> out;
   auto st = db_->prepare(std::string{"SELECT "} + rows::work_order_columns + " FROM work_orders" +

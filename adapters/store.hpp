@@ -224,6 +224,8 @@ class store {
   /// Stores a new work order; returns its id.
   std::int64_t add_work_order(const twin::work_order& w);
   void save_work_order(const twin::work_order& w);
+  /// True when a work order for `kind` at station `sn`, slot `slot` (0: the station) is not resolved.
+  bool has_open_work_order(const std::string& sn, twin::alert_kind kind, int slot);
   std::vector<twin::work_order> work_orders(bool open_only);
 
   // Settings.

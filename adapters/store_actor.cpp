@@ -92,7 +92,9 @@ void commit_swaps(self_ptr self) {
   st.links.clear();
   auto slot_states = std::move(st.slot_states);
   st.slot_states.clear();
-  if (batch.empty() && links.empty() && slot_states.empty()) return;
+  auto alerts = std::move(st.alerts);
+  st.alerts.clear();
+  if (batch.empty() && links.empty() && slot_states.empty() && alerts.empty()) return;
   std::vector<actors::cabinet_answer> answers(batch.size());
   std::vector<std::string> failed(batch.size());
   std::string all_failed;
@@ -109,6 +111,7 @@ void commit_swaps(self_ptr self) {
           (void)st.db->set_link(sn, c);  // an unknown SN (pending, then deleted) has nothing to update
         }
         for (const auto& [slot, status] : slot_states) (void)st.db->apply_connector_status(slot.first, slot.second, status);
+        for (const auto& a : alerts) (void)open_alert(*st.db, a);
         for (std::size_t i = 0; i < batch.size(); ++i) {
           try {
             answers[i] = apply_cabinet_swap(*st.db, batch[i].event);
@@ -264,13 +267,8 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         arm_swap_timer(self);
       },
       [=](actors::alert_atom, const actors::alert& a) {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return;
-        try {
-          (void)open_alert(*st.db, a);
-        } catch (const std::exception& e) {
-          st.last_error = e.what();
-        }
+        self->state.alerts.push_back(a);
+        arm_swap_timer(self);
       },
       [=](actors::flushdue_atom, std::uint64_t generation) {
         auto& st = self->state;

@@ -15,8 +15,8 @@
 /// Cabinet events (BatterySwap) are batched the same way on a much shorter timer
 /// (`swap_flush_interval`): each is applied in its own savepoint, the batch is one COMMIT, and
 /// every event is answered after that commit, so a cabinet hears back only about durable effects.
-/// Station links (online, last seen) ride on the same batches: a connection storm of 10,000
-/// cabinets costs a few commits, not 10,000.
+/// Station links (online, last seen), slot states and alerts ride on the same batches: a
+/// connection storm (or a mass disconnect) of 10,000 cabinets costs a few commits, not 10,000.
 /// A failed commit answers each of them with an error (the cabinet resends; nothing was kept).
 ///
 /// It writes from its handlers (blocking I/O): live, spawn it `caf::detached` so it holds no
@@ -86,6 +86,7 @@ struct store_actor_state {
   std::int64_t swap_commits = 0;         ///< their batches committed
   std::map<std::string, actors::link_record> links;  ///< station links to write with the next swap batch (latest wins)
   std::map<std::pair<std::string, int>, std::string> slot_states;  ///< reported slot states, likewise
+  std::vector<actors::alert> alerts;     ///< alerts to open work orders for, likewise
   static inline const char* name = "store";
 };
 

@@ -295,3 +295,42 @@ TEST(store_actor_live, APersistRequestIsAnsweredAfterTheRealTimerCommitsIt) {
 
 }  // namespace
 }  // namespace swaptwin::adapters
+
+namespace swaptwin::adapters {
+namespace {
+
+// A storm from the gateway (every cabinet dropping at once): link updates and offline alerts
+// share the cabinet batch, one commit for all of them, and a repeated alert opens no second order.
+TEST_F(store_actor_test, AStormOfLinksAndAlertsIsOneCommitWithOneWorkOrderPerProblem) {
+  constexpr int n = 300;
+  {
+    adapters::store db{cfg_.path};
+    for (int i = 0; i < n; ++i)
+      ASSERT_TRUE(db.add_station(twin::make_station("ST-" + std::to_string(i), "S", {}, 2, 1000, twin::from_ms(t0))));
+  }
+  start();
+  for (int i = 0; i < n; ++i) {
+    const auto sn = "ST-" + std::to_string(i);
+    caf::anon_send(store_, actors::link_atom::value, actors::link_record{sn, false, t0 + i, "boot-" + sn});
+    caf::anon_send(store_, actors::alert_atom::value, actors::alert{sn, "station_offline", 0, t0 + i});
+    caf::anon_send(store_, actors::alert_atom::value, actors::alert{sn, "station_offline", 0, t0 + i + 1});
+  }
+  sched->run();
+  EXPECT_EQ(adapters::store{cfg_.path}.work_orders(true).size(), 0u);  // waiting for the batch timer
+  run_until(t0 + 2);
+  EXPECT_EQ(state().swap_commits, 1);
+  adapters::store db{cfg_.path};
+  EXPECT_EQ(db.work_orders(true).size(), static_cast<std::size_t>(n));
+  auto s = db.station("ST-7");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->link.boot_id, "boot-ST-7");
+  EXPECT_EQ(s->link.last_seen, twin::from_ms(t0 + 7));
+  // The same problem again later: still one order.
+  caf::anon_send(store_, actors::alert_atom::value, actors::alert{"ST-7", "station_offline", 0, t0 + 10});
+  run_until(t0 + 20);
+  EXPECT_EQ(state().swap_commits, 2);
+  EXPECT_EQ(db.work_orders(true).size(), static_cast<std::size_t>(n));
+}
+
+}  // namespace
+}  // namespace swaptwin::adapters
