@@ -138,7 +138,8 @@ sample() {  # $1: phase name
   log "sample $1: cpu $(( (f[11] + f[12]) / $(getconf CLK_TCK) )) s, VmHWM $((hwm / 1024)) MiB, VmRSS $((rss / 1024)) MiB, load $(cut -d' ' -f1 /proc/loadavg)"
 }
 online_count() {  # distinct SNs logged online by server instance $1
-  grep -a ': online$' "$WORK/serve$1.log" 2>/dev/null | grep -o 'EMU-[0-9]*' | sort -u | wc -l
+  # awk, not grep: a grep without a match fails the pipeline (pipefail) and set -e ends the run
+  awk '/: online$/ {print $4}' "$WORK/serve$1.log" 2>/dev/null | sort -u | wc -l
 }
 db_online() { sqlite3 "$DB" 'select count(*) from stations where online=1' 2>/dev/null || echo '?'; }
 
