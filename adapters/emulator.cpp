@@ -29,10 +29,29 @@ namespace net = boost::asio;
 
 namespace emulation {
 
-void stats::add_rtt(double ms) {
+void stats::add_rtt(const std::string& action, double ms, bool counted) {
+  if (!counted) return;
   std::lock_guard<std::mutex> lock(rtt_mutex_);
   rtt_ms_.push_back(ms);
+  rtt_by_action_[action].push_back(ms);
 }
+
+namespace {
+rtt_summary summarise(std::vector<double> v) {
+  rtt_summary r;
+  r.samples = v.size();
+  if (v.empty()) return r;
+  auto at = [&v](double q) {
+    const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  };
+  r.p50_ms = at(0.50);
+  r.p99_ms = at(0.99);
+  r.max_ms = *std::max_element(v.begin(), v.end());
+  return r;
+}
+}  // namespace
 
 void stats::add_server_call(const std::string& action) {
   ++server_calls;
@@ -79,22 +98,19 @@ emulator_counters stats::snapshot(std::size_t stations) const {
   c.repairs = repairs;
   c.notify_events = notify_events;
   std::vector<double> v;
+  std::map<std::string, std::vector<double>> by_action;
   {
     std::lock_guard<std::mutex> lock(rtt_mutex_);
     v = rtt_ms_;
+    by_action = rtt_by_action_;
     c.server_calls_by_action = by_action_;
   }
-  c.rtt_samples = v.size();
-  if (!v.empty()) {
-    auto at = [&v](double q) {
-      const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
-      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-      return v[k];
-    };
-    c.rtt_p50_ms = at(0.50);
-    c.rtt_p99_ms = at(0.99);
-    c.rtt_max_ms = *std::max_element(v.begin(), v.end());
-  }
+  const auto all = summarise(std::move(v));
+  c.rtt_samples = all.samples;
+  c.rtt_p50_ms = all.p50_ms;
+  c.rtt_p99_ms = all.p99_ms;
+  c.rtt_max_ms = all.max_ms;
+  for (auto& [action, samples] : by_action) c.rtt_by_action[action] = summarise(std::move(samples));
   return c;
 }
 
@@ -329,6 +345,9 @@ std::string to_json(const emulator_counters& c) {
       {"swaps_abandoned", c.swaps_abandoned}, {"swap_timeouts", c.swap_timeouts},
       {"batteryswap_acked", c.batteryswap_acked}, {"faults", c.faults}, {"repairs", c.repairs},
       {"notify_events", c.notify_events}, {"server_calls_by_action", c.server_calls_by_action}};
+  auto& by_action = j["rtt_by_action"] = nlohmann::json::object();
+  for (const auto& [action, r] : c.rtt_by_action)
+    by_action[action] = {{"p50_ms", r.p50_ms}, {"p99_ms", r.p99_ms}, {"max_ms", r.max_ms}, {"samples", r.samples}};
   return j.dump();
 }
 

@@ -72,6 +72,9 @@ struct emulator_options {
   std::string vendor = "swaptwin";     ///< chargingStation.vendorName
   std::string firmware = "emu-0.1";    ///< chargingStation.firmwareVersion
   std::chrono::milliseconds request_timeout{30000};  ///< a CALL unanswered this long has failed
+  /// Round trips of CALLs sent earlier than this after start() are left out of the percentiles
+  /// (a benchmark's steady state without its connect storm).
+  std::chrono::milliseconds rtt_from{0};
   std::chrono::milliseconds connect_timeout{10000};  ///< TCP + upgrade
   std::chrono::milliseconds backoff_base{1000};      ///< reconnect back-off: first bound
   std::chrono::milliseconds backoff_cap{60000};      ///< reconnect back-off: largest bound
@@ -94,6 +97,12 @@ struct emulator_options {
   std::chrono::milliseconds fault_repair{180000};  ///< a fault or alarm clears after this long
   /// Called for each emulator_event, on an emulator thread (keep it short; must not throw).
   std::function<void(const emulator_event&)> on_event;
+};
+
+/// Round trips of one kind of CALL.
+struct rtt_summary {
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  std::uint64_t samples = 0;
 };
 
 /// Counters of a run (a snapshot; the `now` ones are gauges).
@@ -139,6 +148,7 @@ struct emulator_counters {
   double rtt_p99_ms = 0;               ///< 99th percentile
   double rtt_max_ms = 0;               ///< largest
   std::uint64_t rtt_samples = 0;       ///< how many round trips were measured
+  std::map<std::string, rtt_summary> rtt_by_action;  ///< the same per action of our CALLs (BatterySwap, Authorize, ...)
 };
 
 /// The emulator: start() connects every cabinet, stop() closes them cleanly. Thread-safe.

@@ -232,7 +232,8 @@ void cabinet_impl::complete(const ocpp::frame& f) {
   const auto o = *out_;
   out_.reset();
   call_timer_.cancel();
-  s_.counters.add_rtt(std::chrono::duration<double, std::milli>(steady::now() - o.sent).count());
+  s_.counters.add_rtt(o.action, std::chrono::duration<double, std::milli>(steady::now() - o.sent).count(),
+                      o.sent >= s_.started + s_.options.rtt_from);
   if (f.type == ocpp::message_type::call_error) {
     ++s_.counters.calls_failed;
     emit("call_error", o.action + ": " + f.error_code + " " + f.error_description);

@@ -29,8 +29,9 @@ struct stats {
       server_calls{0}, offline_queued{0}, replayed{0}, invalid_sent{0}, invalid_received{0}, drops{0},
       silences{0}, restarts{0}, storms{0}, swaps_started{0}, swaps_done{0}, swaps_refused{0}, swaps_abandoned{0},
       swap_timeouts{0}, batteryswap_acked{0}, faults{0}, repairs{0}, notify_events{0};
-  /// Adds one CALL round trip.
-  void add_rtt(double ms);
+  /// Adds one round trip of our CALL `action`; `counted` false leaves it out of the percentiles
+  /// (sent before emulator_options::rtt_from).
+  void add_rtt(const std::string& action, double ms, bool counted = true);
   /// Counts a CALL from the server (server_calls and its action).
   void add_server_call(const std::string& action);
   /// A consistent-enough copy (each counter read once).
@@ -40,6 +41,7 @@ struct stats {
   mutable std::mutex rtt_mutex_;
   std::vector<double> rtt_ms_;  // every sample: a run of hours at 10k cabinets is a few million doubles
   std::map<std::string, std::uint64_t> by_action_;  // under rtt_mutex_
+  std::map<std::string, std::vector<double>> rtt_by_action_;  // under rtt_mutex_
 };
 
 /// The acknowledged-swaps log (emulator_options::acked_log), shared by every cabinet.
@@ -69,6 +71,8 @@ struct shared {
   /// the id it was first sent with.
   std::string run_token;
   acked_log acked;                  ///< BatteryOut / BatteryOutTimeout acknowledgements
+  /// When the emulator started (round trips of CALLs sent before started + rtt_from are not counted).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 /// `v` in base 36 (short message ids).

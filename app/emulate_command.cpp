@@ -61,12 +61,12 @@ std::string status_line(const adapters::emulator_counters& c, double elapsed_s) 
 
 void add_emulate_command(CLI::App& app, command& chosen) {
   struct args_t {
-    std::string url, prefix = "EMU-", password, passwords_file, state_dir, acked_log;
+    std::string url, prefix = "EMU-", password, passwords_file, state_dir, acked_log, tls_ca;
     std::size_t stations = 0, first = 1;
     int slots = 12, threads = 2, riders = 4;
     std::uint64_t seed = 1;
     double duration_s = 0, drop_rate = 0, restart_rate = 0, storm_at_s = -1, request_timeout_s = 30;
-    double backoff_base_s = 1, backoff_cap_s = 60;
+    double backoff_base_s = 1, backoff_cap_s = 60, rtt_from_s = 0;
     double swap_rate = 0, fault_rate = 0, out_timeout = 0.02, fault_repair_s = 180, charge_rate = 1.0;
     std::vector<std::string> silences;
     bool json = false, progress = false, log = false;
@@ -108,6 +108,12 @@ void add_emulate_command(CLI::App& app, command& chosen) {
   c->add_option("--threads", a->threads, "Emulator threads, and as many WebSocket I/O threads (default 2)")->check(CLI::Range(1, 64));
   c->add_option("--duration-s", a->duration_s, "Stop after this many seconds (0 = until SIGINT/SIGTERM)")->check(CLI::NonNegativeNumber);
   c->add_option("--request-timeout-s", a->request_timeout_s, "A CALL unanswered this long has failed (default 30)")->check(CLI::PositiveNumber);
+  c->add_option("--rtt-from-s", a->rtt_from_s,
+                "Round trips of CALLs sent in the first S seconds are left out of the percentiles (a steady state "
+                "without the connect storm)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--tls-ca", a->tls_ca, "wss://: verify the server's certificate with this CA file (PEM)")
+      ->check(CLI::ExistingFile);
   c->add_option("--backoff-base-s", a->backoff_base_s, "Reconnect back-off: first bound (default 1)")->check(CLI::PositiveNumber);
   c->add_option("--backoff-cap-s", a->backoff_cap_s, "Reconnect back-off: largest bound (default 60)")->check(CLI::PositiveNumber);
   c->add_option("--drop-rate", a->drop_rate, "Chaos: socket drops (no close frame) per cabinet per hour")->check(CLI::NonNegativeNumber);
@@ -145,6 +151,8 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       o.state_dir = a->state_dir;
       o.threads = a->threads;
       o.request_timeout = std::chrono::milliseconds{static_cast<long long>(a->request_timeout_s * 1000)};
+      o.rtt_from = std::chrono::milliseconds{static_cast<long long>(a->rtt_from_s * 1000)};
+      o.tls_ca_file = a->tls_ca;
       o.backoff_base = std::chrono::milliseconds{static_cast<long long>(a->backoff_base_s * 1000)};
       o.backoff_cap = std::chrono::milliseconds{static_cast<long long>(a->backoff_cap_s * 1000)};
       o.drop_rate_per_hour = a->drop_rate;

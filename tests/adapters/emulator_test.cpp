@@ -87,6 +87,31 @@ TEST(emulator, boots_through_pending_then_heartbeats_and_reports_every_slot) {
   EXPECT_EQ(c.invalid_sent, 0u);
   EXPECT_GE(c.heartbeats, 2u);
   EXPECT_GE(c.rtt_samples, 7u);
+  // Per action: every measured round trip is in exactly one action's summary.
+  ASSERT_EQ(c.rtt_by_action.count("BootNotification"), 1u);
+  EXPECT_EQ(c.rtt_by_action.at("BootNotification").samples, 3u);
+  std::uint64_t total = 0;
+  for (const auto& [action, r] : c.rtt_by_action) {
+    total += r.samples;
+    EXPECT_LE(r.p50_ms, r.p99_ms) << action;
+    EXPECT_LE(r.p99_ms, r.max_ms) << action;
+  }
+  EXPECT_EQ(total, c.rtt_samples);
+}
+
+TEST(emulator, round_trips_before_rtt_from_are_left_out) {
+  fake_csms csms;
+  csms.interval = 1;
+  event_log log;
+  auto o = options_for(csms, log);
+  o.rtt_from = std::chrono::hours{1};
+  emulator emu(o);
+  ASSERT_TRUE(emu.start());
+  ASSERT_TRUE(csms.wait([&] { return csms.count("EMU-00001", "Heartbeat") >= 1; }));
+  ASSERT_TRUE(csms.wait([&] { return emu.counters().calls_answered >= 2; }));
+  const auto c = emu.counters();
+  EXPECT_EQ(c.rtt_samples, 0u);
+  EXPECT_TRUE(c.rtt_by_action.empty());
 }
 
 TEST(emulator, keeps_one_outstanding_call_and_answers_server_calls) {
