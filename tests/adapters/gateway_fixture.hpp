@@ -61,6 +61,7 @@ struct cabinet {
   std::condition_variable cv;
   std::vector<std::string> texts;
   bool closed = false;
+  std::uint16_t close_code = 0;  ///< the WebSocket close code, once closed
   std::size_t read = 0;
   int next_id = 0;
   std::unique_ptr<ws_client> client;
@@ -77,13 +78,19 @@ struct cabinet {
       texts.push_back(std::move(t));
       cv.notify_all();
     });
-    client->on_close([this](const ws_close_info&) {
+    client->on_close([this](const ws_close_info& info) {
       std::lock_guard<std::mutex> lock(m);
       closed = true;
+      close_code = info.code;
       cv.notify_all();
     });
   }
   ws_connect_result connect() { return client->connect_and_wait(deadline); }
+  /// Waits until the connection is closed (false on timeout).
+  bool wait_closed(std::chrono::milliseconds timeout = deadline) {
+    std::unique_lock<std::mutex> lock(m);
+    return cv.wait_for(lock, timeout, [&] { return closed; });
+  }
 
   /// Sends `text` and returns the next message received (null JSON on timeout). An error answer
   /// is captured for the conformance check (its code must be a 2.x one) even for a bad frame.

@@ -151,6 +151,28 @@ TEST_F(gateway_test, bad_frames_get_the_right_callerror_and_the_connection_goes_
   EXPECT_TRUE(logged("CAB-BAD: bad frame"));
 }
 
+TEST_F(gateway_test, an_oversize_frame_closes_that_connection_with_1009_and_no_other) {
+  accepted_station("CAB-BIG");
+  accepted_station("CAB-OK");
+  start(60, 3, [](gateway_config& g) { g.server.read_message_max = 4096; });
+  auto& big = make_cabinet("CAB-BIG");
+  auto& ok = make_cabinet("CAB-OK");
+  ASSERT_EQ(big.connect().status, ws_connect_status::connected);
+  ASSERT_EQ(ok.connect().status, ws_connect_status::connected);
+  ASSERT_EQ(big.call("BootNotification", boot_payload).at(2).at("status"), "Accepted");
+  ASSERT_EQ(ok.call("BootNotification", boot_payload).at(2).at("status"), "Accepted");
+  auto station = gw_->station("CAB-BIG");
+  ASSERT_TRUE(poll(station, [](const auto& s) { return s.online; }, deadline));
+
+  const json huge = {{"customData", {{"vendorId", "acme"}, {"blob", std::string(8000, 'x')}}}};
+  big.client->send(json::array({2, "huge-1", "Heartbeat", huge}).dump());
+  ASSERT_TRUE(big.wait_closed());
+  EXPECT_EQ(big.close_code, 1009);
+  EXPECT_TRUE(poll(station, [](const auto& s) { return !s.online; }, deadline));  // its socket closed: offline at once
+  EXPECT_EQ(ok.call("Heartbeat", json::object()).at(0), 3);  // the other cabinet goes on
+  EXPECT_TRUE(status_of(gw_->station("CAB-OK")).online);
+}
+
 TEST_F(gateway_test, silent_cabinet_is_offline_at_its_deadline_and_closed_one_at_once) {
   for (const char* sn : {"CAB-SILENT", "CAB-CLOSE", "CAB-STEADY"}) accepted_station(sn);
   start(1, 2);  // offline after 2 s of silence
