@@ -266,6 +266,14 @@ rtt_row("same, restart storm: kill -9 until %.0f s after all back" % SETTLE, rst
 rtt_row("same, after the restart storm until the stop", tail_auth, tail_done)
 w("| CALL round trip p50 / p99, whole run incl. restart (final --json; worst process) | %s / %s ms | | |"
   % (fmt(max(p50s) if p50s else None), fmt(max(p99s) if p99s else None)))
+for action in ("BatterySwap", "Authorize", "Heartbeat"):
+    per = [f["rtt_by_action"][action] for f in finals.values() if action in f.get("rtt_by_action", {})]
+    if per:
+        w("| %s round trip p50 / p99 / max, final --json `rtt_by_action` (%s; worst process; %d samples) | %s / %s / %s ms | %s | |"
+          % (action, "from --rtt-from-s on, restart storm included" if "--rtt-from-s" in meta.get("EMU_EXTRA", "")
+             else "whole run", sum(x["samples"] for x in per), fmt(max(x["p50_ms"] for x in per)),
+             fmt(max(x["p99_ms"] for x in per)), fmt(max(x["max_ms"] for x in per)),
+             "p99 <= 50 ms" if action == "BatterySwap" else ""))
 c1 = cpu("start", "connected")
 c2 = cpu("connected", "steady")
 c3 = cpu("steady", "silenced")

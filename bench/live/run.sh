@@ -38,6 +38,7 @@ done
 : "${PASSWORD_ITERATIONS:=10000}"  # PBKDF2 iterations of the provisioned hashes (with PASSWORD)
 : "${LOG_ALL:=0}"                  # 1: --log on every emulator (swap timings of all cabinets, not only the silence group)
 : "${SETTLE_S:=30}"                # analysis: the steady window starts this long after all are connected
+: "${EMU_EXTRA:=}"                # more emulate flags for every emulator, e.g. "--rtt-from-s 45"
 : "${WORK:=}"                      # work directory (default: a fresh mktemp -d)
 : "${RESULTS:=$HERE/results}"      # where results-<STATIONS>-<date>.md is copied
 
@@ -63,7 +64,7 @@ cleanup() {
 trap cleanup EXIT
 
 for v in STATIONS EMULATORS SILENCE_N SILENCE_AT_S HEARTBEAT_S OFFLINE_AFTER_BEATS SWAP_RATE RIDERS SLOTS \
-         IO_THREADS EMU_THREADS TAIL_S PASSWORD PASSWORD_ITERATIONS LOG_ALL SETTLE_S; do meta "$v" "${!v}"; done
+         IO_THREADS EMU_THREADS TAIL_S PASSWORD PASSWORD_ITERATIONS LOG_ALL SETTLE_S EMU_EXTRA; do meta "$v" "${!v}"; done
 meta WORK "$WORK"
 meta COMMIT "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
 meta DIRTY "$(git -C "$REPO" status --porcelain -uno 2>/dev/null | wc -l)"
@@ -152,6 +153,8 @@ EMU_PIDS=()
 start_emulator() {  # $1: index, $2: first, $3: count, rest: extra flags
   local i=$1 first=$2 count=$3; shift 3
   [[ -z "$PASSWORD" ]] || set -- "$@" --password "$PASSWORD"
+  # shellcheck disable=SC2206
+  [[ -z "$EMU_EXTRA" ]] || set -- "$@" $EMU_EXTRA
   "$BIN" emulate --url "ws://127.0.0.1:$PORT/ocpp" --prefix EMU- --first "$first" --stations "$count" \
     --slots "$SLOTS" --riders "$RIDERS" --swap-rate "$SWAP_RATE" --threads "$EMU_THREADS" --seed "$i" \
     --json --progress --acked-log "$WORK/acked$i.jsonl" "$@" \
