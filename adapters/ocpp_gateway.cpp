@@ -31,6 +31,7 @@ struct admit_job {
   actors::store_api store;
   std::shared_ptr<gateway_counters> counters;
   gateway_log_fn log;
+  std::shared_ptr<password_cache> passwords;
 };
 
 // The decision for a cabinet the store knows as `rec` (PBKDF2: a few ms, hence in an actor).
@@ -45,7 +46,8 @@ admission judge(const admit_job& job, const actors::cabinet_record& rec) {
     return admission::accept(req.subprotocol);
   }
   if (!req.has_credentials) return admission::reject(401, "credentials required");
-  if (req.credentials.user != req.station_id || !verify_password(req.credentials.password, rec.password_hash))
+  if (req.credentials.user != req.station_id ||
+      !job.passwords->verify(req.station_id, req.credentials.password, rec.password_hash))
     return admission::reject(401, "wrong user or password");
   job.log(req.station_id + ": admitted from " + req.remote + " (password checked)");
   return admission::accept(req.subprotocol);
@@ -117,6 +119,7 @@ struct ocpp_gateway::impl {
   actors::store_api store;
   gateway_config cfg;
   std::shared_ptr<gateway_counters> counters = std::make_shared<gateway_counters>();
+  std::shared_ptr<password_cache> passwords = std::make_shared<password_cache>();
   caf::actor gateway, journal;
   std::unique_ptr<ws_server> server;
   std::mutex m;
@@ -137,7 +140,7 @@ struct ocpp_gateway::impl {
   ws_server_callbacks callbacks() {
     ws_server_callbacks cb;
     cb.admit = [this](const upgrade_request& req, std::function<void(admission)> decide) {
-      sys.spawn(admit_actor, admit_job{req, std::move(decide), store, counters, cfg.log});
+      sys.spawn(admit_actor, admit_job{req, std::move(decide), store, counters, cfg.log, passwords});
     };
     cb.on_open = [this](const connection_ptr& c) {
       auto s = sys.spawn(ocpp_session, session_setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log,

@@ -1,10 +1,12 @@
 #include "adapters/password.hpp"
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 namespace swaptwin::adapters {
@@ -96,6 +98,42 @@ std::string generate_password(int length) {
       if (b < 4 * n && static_cast<int>(out.size()) < length) out += alphabet[b % n];
   }
   return out;
+}
+
+password_cache::password_cache() {
+  key_.resize(32);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key_.data()), static_cast<int>(key_.size())) != 1)
+    throw std::runtime_error("password_cache: no random bytes for its key");
+}
+
+std::string password_cache::digest(std::string_view password) const {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(password.data()),
+       password.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+bool password_cache::verify(const std::string& sn, std::string_view password, const std::string& stored) {
+  const auto d = digest(password);
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    auto it = verified_.find(sn);
+    if (it != verified_.end() && it->second.first == stored &&
+        CRYPTO_memcmp(it->second.second.data(), d.data(), d.size()) == 0 && it->second.second.size() == d.size()) {
+      ++hits_;
+      return true;
+    }
+  }
+  if (!verify_password(password, stored)) return false;
+  std::lock_guard<std::mutex> lock(m_);
+  verified_[sn] = {stored, d};
+  return true;
+}
+
+std::size_t password_cache::hits() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return hits_;
 }
 
 }  // namespace swaptwin::adapters

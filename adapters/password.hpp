@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 
 namespace swaptwin::adapters {
 
@@ -22,6 +25,29 @@ std::string hash_password(std::string_view password, int iterations = password_i
 /// True when `password` matches `stored` (a hash_password result); false for anything malformed.
 /// The comparison takes the same time wherever the first difference is.
 bool verify_password(std::string_view password, std::string_view stored);
+
+/// Remembers which cabinet passwords verified against which stored hash, so a cabinet that
+/// connects again (a reconnect storm after a network failure, a client retrying an upgrade that
+/// timed out while PBKDF2 checks queued) costs one HMAC instead of a PBKDF2. It keeps an HMAC of
+/// the password under a random per-process key, never the password, and one entry per station; a
+/// changed stored hash (set-password) misses. Thread-safe.
+class password_cache {
+ public:
+  /// An empty cache with a fresh random key.
+  password_cache();
+  /// As verify_password(password, stored), from the cache when `sn` verified this password against
+  /// this `stored` hash before.
+  bool verify(const std::string& sn, std::string_view password, const std::string& stored);
+  /// Checks answered from the cache so far.
+  std::size_t hits() const;
+
+ private:
+  std::string digest(std::string_view password) const;
+  mutable std::mutex m_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> verified_;  // sn -> (stored, digest)
+  std::string key_;
+  std::size_t hits_ = 0;
+};
 
 /// A random password of `length` letters and digits (for `station set-password --generate`).
 std::string generate_password(int length = 24);

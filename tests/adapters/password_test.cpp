@@ -106,5 +106,24 @@ TEST_F(Registration, OnlyTheHashOfThePasswordIsStored) {
   EXPECT_EQ(s.set_station_password_hash("NOPE", "x").code(), twin::errc::station_unknown);
 }
 
+TEST(PasswordCache, AVerifiedPasswordIsAnsweredFromTheCacheUntilTheStoredHashChanges) {
+  password_cache cache;
+  const auto stored = hash_password("cabinet-secret-0001", 1000);
+  EXPECT_FALSE(cache.verify("ST-1", "cabinet-secret-0002", stored));
+  EXPECT_FALSE(cache.verify("ST-1", "cabinet-secret-0002", stored));  // a failure is never cached
+  EXPECT_EQ(cache.hits(), 0u);
+  EXPECT_TRUE(cache.verify("ST-1", "cabinet-secret-0001", stored));
+  EXPECT_EQ(cache.hits(), 0u);
+  EXPECT_TRUE(cache.verify("ST-1", "cabinet-secret-0001", stored));
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_FALSE(cache.verify("ST-1", "cabinet-secret-0002", stored));  // another password: checked, refused
+  EXPECT_FALSE(cache.verify("ST-2", "cabinet-secret-0001", "pbkdf2-sha256$1000$00$00"));  // another station
+  // set-password: the old password no longer opens the door, the cache notwithstanding.
+  const auto changed = hash_password("cabinet-secret-0003", 1000);
+  EXPECT_FALSE(cache.verify("ST-1", "cabinet-secret-0001", changed));
+  EXPECT_TRUE(cache.verify("ST-1", "cabinet-secret-0003", changed));
+  EXPECT_EQ(cache.hits(), 1u);
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters
