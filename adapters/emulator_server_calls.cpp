@@ -10,6 +10,20 @@
 
 namespace swaptwin::adapters::emulation {
 
+namespace {
+// The slots a server CALL's optional `evse` names: [from, to], all of them without one (or id 0).
+// False when the id is beyond the cabinet's slots.
+bool slot_range(const json& p, int slots, int& from, int& to) {
+  from = 1;
+  to = slots;
+  if (!p.contains("evse") || p["evse"].value("id", 0) == 0) return true;
+  const int id = p["evse"].value("id", 0);
+  if (id > slots) return false;
+  from = to = id;
+  return true;
+}
+}  // namespace
+
 void cabinet_impl::answer_server_call(const ocpp::frame& f) {
   s_.counters.add_server_call(f.action);
   emit("server_call", f.action);
@@ -75,13 +89,8 @@ json cabinet_impl::request_battery_swap(const json& p, std::function<void()>& af
 
 json cabinet_impl::change_availability(const json& p, std::function<void()>& after) {
   const bool unavailable = p.value("operationalStatus", std::string{}) == "Inoperative";
-  const int n = static_cast<int>(state_.slots.size());
-  int from = 1, to = n;
-  if (p.contains("evse") && p["evse"].value("id", 0) != 0) {
-    const int id = p["evse"].value("id", 0);
-    if (id > n) return json{{"status", "Rejected"}};
-    from = to = id;
-  }
+  int from = 0, to = 0;
+  if (!slot_range(p, static_cast<int>(state_.slots.size()), from, to)) return json{{"status", "Rejected"}};
   after = [this, from, to, unavailable] {
     for (int slot = from; slot <= to; ++slot) {
       auto& x = state_.slots[static_cast<std::size_t>(slot - 1)];
@@ -135,13 +144,8 @@ json cabinet_impl::trigger_message(const json& p, std::function<void()>& after) 
   } else if (what == "Heartbeat") {
     after = [this] { queue_plain("Heartbeat", json::object()); };
   } else if (what == "StatusNotification") {
-    const int n = static_cast<int>(state_.slots.size());
-    int from = 1, to = n;
-    if (p.contains("evse") && p["evse"].value("id", 0) != 0) {
-      const int id = p["evse"].value("id", 0);
-      if (id > n) return json{{"status", "Rejected"}};
-      from = to = id;
-    }
+    int from = 0, to = 0;
+    if (!slot_range(p, static_cast<int>(state_.slots.size()), from, to)) return json{{"status", "Rejected"}};
     after = [this, from, to] {
       for (int slot = from; slot <= to; ++slot) queue_plain("StatusNotification", status_payload(slot, state_.status(slot)));
     };

@@ -74,6 +74,18 @@ caf::error commit(self_ptr self) {
   ++st.timer_generation;  // the pending timer, if any, has nothing left to do
   return caf::none;
 }
+// Runs `f(db)` on the open database; an unopenable file or an exception becomes the store's error.
+template <class T, class F>
+caf::result<T> with_db(self_ptr self, F f) {
+  auto& st = self->state;
+  if (!open_if_needed(st)) return store_failure(st.last_error);
+  try {
+    return f(*st.db);
+  } catch (const std::exception& e) {
+    return store_failure(e.what());
+  }
+}
+
 void arm_swap_timer(self_ptr self) {
   auto& st = self->state;
   if (st.swap_timer_armed) return;
@@ -173,50 +185,37 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
       },
       // Cabinet look-ups read the database each time: `swaptwin admin station accept` may have
       // changed it from another process since the last boot.
-      [=](actors::cabinet_atom, const std::string& sn) -> caf::result<actors::cabinet_record> {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return store_failure(st.last_error);
-        try {
+      [=](actors::cabinet_atom, const std::string& sn) {
+        return with_db<actors::cabinet_record>(self, [&](store& db) {
           actors::cabinet_record r;
-          auto s = st.db->station(sn);
+          auto s = db.station(sn);
           if (!s) return r;
           r.known = true;
           r.registration = std::string{twin::to_string(s->reg)};
           r.name = s->name();
-          r.password_hash = st.db->station_password_hash(sn).value_or(std::string{});
+          r.password_hash = db.station_password_hash(sn).value_or(std::string{});
           for (const auto& c : twin::pending_changes(*s)) {
             r.change_fields.push_back(c.field);
             r.change_values.push_back(c.value);
           }
           return r;
-        } catch (const std::exception& e) {
-          return store_failure(e.what());
-        }
+        });
       },
-      [=](actors::cabinet_atom) -> caf::result<std::vector<std::string>> {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return store_failure(st.last_error);
-        try {
+      [=](actors::cabinet_atom) {
+        return with_db<std::vector<std::string>>(self, [&](store& db) {
           std::vector<std::string> sns;
-          for (const auto& s : st.db->stations())
+          for (const auto& s : db.stations())
             if (s.reg == twin::registration::accepted) sns.push_back(s.sn);
           return sns;
-        } catch (const std::exception& e) {
-          return store_failure(e.what());
-        }
+        });
       },
-      [=](actors::pending_atom, const std::string& sn, const std::string& firmware,
-          std::int64_t at_ms) -> caf::result<bool> {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return store_failure(st.last_error);
-        try {
-          auto r = st.db->add_pending_station(sn, firmware, twin::from_ms(at_ms));
+      [=](actors::pending_atom, const std::string& sn, const std::string& firmware, std::int64_t at_ms) {
+        return with_db<bool>(self, [&](store& db) -> caf::result<bool> {
+          auto r = db.add_pending_station(sn, firmware, twin::from_ms(at_ms));
           if (r) return true;
           if (r.err().code == twin::errc::station_duplicate) return false;
           return store_failure(r.err().detail);
-        } catch (const std::exception& e) {
-          return store_failure(e.what());
-        }
+        });
       },
       [=](actors::swapevt_atom, actors::cabinet_swap& e) {
         auto& st = self->state;
@@ -233,25 +232,12 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         if (generation != self->state.swap_generation || !self->state.swap_timer_armed) return;
         commit_swaps(self);
       },
-      [=](actors::authorize_atom, const std::string& rider, const std::string& sn,
-          std::int64_t at_ms) -> caf::result<actors::authorize_result> {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return store_failure(st.last_error);
-        try {
-          return authorize_cabinet_rider(*st.db, rider, sn, at_ms);
-        } catch (const std::exception& e) {
-          return store_failure(e.what());
-        }
+      [=](actors::authorize_atom, const std::string& rider, const std::string& sn, std::int64_t at_ms) {
+        return with_db<actors::authorize_result>(
+            self, [&](store& db) { return authorize_cabinet_rider(db, rider, sn, at_ms); });
       },
-      [=](actors::reported_atom, const std::string& sn, const std::string& field,
-          const std::string& value) -> caf::result<bool> {
-        auto& st = self->state;
-        if (!open_if_needed(st)) return store_failure(st.last_error);
-        try {
-          return record_reported(*st.db, sn, field, value);
-        } catch (const std::exception& e) {
-          return store_failure(e.what());
-        }
+      [=](actors::reported_atom, const std::string& sn, const std::string& field, const std::string& value) {
+        return with_db<bool>(self, [&](store& db) { return record_reported(db, sn, field, value); });
       },
       [=](actors::link_atom, actors::link_record& l) {
         auto& st = self->state;

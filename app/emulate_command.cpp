@@ -57,6 +57,11 @@ std::string status_line(const adapters::emulator_counters& c, double elapsed_s) 
   return buf;
 }
 
+// Seconds from the command line as the emulator's milliseconds.
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds{static_cast<long long>(seconds * 1000)};
+}
+
 }  // namespace
 
 void add_emulate_command(CLI::App& app, command& chosen) {
@@ -150,11 +155,11 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       o.seed = a->seed;
       o.state_dir = a->state_dir;
       o.threads = a->threads;
-      o.request_timeout = std::chrono::milliseconds{static_cast<long long>(a->request_timeout_s * 1000)};
-      o.rtt_from = std::chrono::milliseconds{static_cast<long long>(a->rtt_from_s * 1000)};
+      o.request_timeout = millis(a->request_timeout_s);
+      o.rtt_from = millis(a->rtt_from_s);
       o.tls_ca_file = a->tls_ca;
-      o.backoff_base = std::chrono::milliseconds{static_cast<long long>(a->backoff_base_s * 1000)};
-      o.backoff_cap = std::chrono::milliseconds{static_cast<long long>(a->backoff_cap_s * 1000)};
+      o.backoff_base = millis(a->backoff_base_s);
+      o.backoff_cap = millis(a->backoff_cap_s);
       o.drop_rate_per_hour = a->drop_rate;
       o.restart_rate_per_hour = a->restart_rate;
       o.riders_per_cabinet = a->riders;
@@ -163,8 +168,8 @@ void add_emulate_command(CLI::App& app, command& chosen) {
       o.charge_percent_per_minute = a->charge_rate;
       o.acked_log = a->acked_log;
       o.fault_rate_per_hour = a->fault_rate;
-      o.fault_repair = std::chrono::milliseconds{static_cast<long long>(a->fault_repair_s * 1000)};
-      if (a->storm_at_s >= 0) o.storm_at = std::chrono::milliseconds{static_cast<long long>(a->storm_at_s * 1000)};
+      o.fault_repair = millis(a->fault_repair_s);
+      if (a->storm_at_s >= 0) o.storm_at = millis(a->storm_at_s);
       for (const auto& s : a->silences) {
         adapters::emulator_silence spec;
         if (!parse_silence(s, spec)) {
