@@ -94,19 +94,24 @@ void arm_swap_timer(self_ptr self) {
 }
 
 // Applies the waiting cabinet events, each in its savepoint, in one transaction, then answers them.
+void apply_link(store& db, const actors::link_record& l) {
+  twin::connectivity c;
+  c.online = l.online;
+  if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
+  c.boot_id = l.boot_id;
+  (void)db.set_link(l.sn, c);  // an unknown SN (pending, then deleted) has nothing to update
+}
+
+// Applies the waiting cabinet writes in arrival order, each cabinet event in its savepoint, in
+// one transaction; then answers the events.
 void commit_swaps(self_ptr self) {
   auto& st = self->state;
   st.swap_timer_armed = false;
   ++st.swap_generation;
-  auto batch = std::move(st.swaps);
-  st.swaps.clear();
-  auto links = std::move(st.links);
-  st.links.clear();
-  auto slot_states = std::move(st.slot_states);
-  st.slot_states.clear();
-  auto alerts = std::move(st.alerts);
-  st.alerts.clear();
-  if (batch.empty() && links.empty() && slot_states.empty() && alerts.empty()) return;
+  auto batch = std::move(st.cabinet_batch);
+  st.cabinet_batch.clear();
+  st.batch_swaps = 0;
+  if (batch.empty()) return;
   std::vector<actors::cabinet_answer> answers(batch.size());
   std::vector<std::string> failed(batch.size());
   std::string all_failed;
@@ -115,20 +120,20 @@ void commit_swaps(self_ptr self) {
   } else {
     try {
       st.db->transact([&] {
-        for (const auto& [sn, l] : links) {
-          twin::connectivity c;
-          c.online = l.online;
-          if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
-          c.boot_id = l.boot_id;
-          (void)st.db->set_link(sn, c);  // an unknown SN (pending, then deleted) has nothing to update
-        }
-        for (const auto& [slot, status] : slot_states) (void)st.db->apply_connector_status(slot.first, slot.second, status);
-        for (const auto& a : alerts) (void)open_alert(*st.db, a);
+        auto& db = *st.db;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          try {
-            answers[i] = apply_cabinet_swap(*st.db, batch[i].event);
-          } catch (const std::exception& e) {  // this event's savepoint rolled back; the others stand
-            failed[i] = e.what();
+          if (auto* w = std::get_if<swap_waiter>(&batch[i])) {
+            try {
+              answers[i] = apply_cabinet_swap(db, w->event);
+            } catch (const std::exception& e) {  // this event's savepoint rolled back; the others stand
+              failed[i] = e.what();
+            }
+          } else if (auto* l = std::get_if<actors::link_record>(&batch[i])) {
+            apply_link(db, *l);
+          } else if (auto* s = std::get_if<actors::slot_status>(&batch[i])) {
+            (void)db.apply_connector_status(s->sn, s->slot, s->connector_status);
+          } else {
+            (void)open_alert(db, std::get<actors::alert>(batch[i]));
           }
         }
       });
@@ -138,13 +143,15 @@ void commit_swaps(self_ptr self) {
   }
   if (all_failed.empty()) ++st.swap_commits;
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto* w = std::get_if<swap_waiter>(&batch[i]);
+    if (!w) continue;
     if (!all_failed.empty() || !failed[i].empty()) {
-      batch[i].promise.deliver(store_failure(all_failed.empty() ? failed[i] : all_failed));
+      w->promise.deliver(store_failure(all_failed.empty() ? failed[i] : all_failed));
       continue;
     }
     if (answers[i].duplicate) ++st.swap_duplicates;
     else ++st.swap_events;
-    batch[i].promise.deliver(std::move(answers[i]));
+    w->promise.deliver(std::move(answers[i]));
   }
 }
 }  // namespace
@@ -220,8 +227,8 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
       [=](actors::swapevt_atom, actors::cabinet_swap& e) {
         auto& st = self->state;
         auto promise = self->make_response_promise<actors::cabinet_answer>();
-        st.swaps.push_back(swap_waiter{std::move(e), promise});
-        if (st.swaps.size() >= st.cfg.swap_batch_size) {
+        st.cabinet_batch.emplace_back(swap_waiter{std::move(e), promise});
+        if (++st.batch_swaps >= st.cfg.swap_batch_size) {
           commit_swaps(self);
         } else {
           arm_swap_timer(self);
@@ -240,20 +247,15 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         return with_db<bool>(self, [&](store& db) { return record_reported(db, sn, field, value); });
       },
       [=](actors::link_atom, actors::link_record& l) {
-        auto& st = self->state;
-        auto& slot = st.links[l.sn];
-        // An empty boot id or no last-seen time keeps what is known (as set_link does in the table).
-        if (l.boot_id.empty()) l.boot_id = slot.boot_id;
-        if (l.last_seen_ms <= 0) l.last_seen_ms = slot.last_seen_ms;
-        slot = std::move(l);
+        self->state.cabinet_batch.emplace_back(std::move(l));
         arm_swap_timer(self);
       },
       [=](actors::status_atom, actors::slot_status& s) {
-        self->state.slot_states[{s.sn, s.slot}] = std::move(s.connector_status);
+        self->state.cabinet_batch.emplace_back(std::move(s));
         arm_swap_timer(self);
       },
       [=](actors::alert_atom, const actors::alert& a) {
-        self->state.alerts.push_back(a);
+        self->state.cabinet_batch.emplace_back(a);
         arm_swap_timer(self);
       },
       [=](actors::flushdue_atom, std::uint64_t generation) {

@@ -24,8 +24,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <utility>
+#include <variant>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +59,10 @@ struct swap_waiter {
   caf::typed_response_promise<actors::cabinet_answer> promise;
 };
 
+/// One write of the cabinet batch: applied in the order it arrived (a slot's StatusNotification
+/// and the swap that emptied it land as the cabinet sent them).
+using cabinet_write = std::variant<swap_waiter, actors::link_record, actors::slot_status, actors::alert>;
+
 /// A persist request waiting for its entries, buffer[begin, end), to be committed.
 struct store_waiter {
   std::size_t begin = 0, end = 0;
@@ -78,15 +82,13 @@ struct store_actor_state {
   std::int64_t duplicates = 0;           ///< entries whose key was in the ledger already
   std::int64_t commits = 0;              ///< batches committed
   std::string last_error;                ///< what the last failed commit said, empty after a success
-  std::vector<swap_waiter> swaps;        ///< cabinet events waiting for the next swap commit
+  std::vector<cabinet_write> cabinet_batch;  ///< writes waiting for the next cabinet commit, in arrival order
+  std::size_t batch_swaps = 0;           ///< cabinet events among them (swap_batch_size counts these)
   std::uint64_t swap_generation = 0;     ///< a swapevt timer with another generation is stale
   bool swap_timer_armed = false;
   std::int64_t swap_events = 0;          ///< cabinet events applied (duplicates not counted)
   std::int64_t swap_duplicates = 0;      ///< resent cabinet events recognised
   std::int64_t swap_commits = 0;         ///< their batches committed
-  std::map<std::string, actors::link_record> links;  ///< station links to write with the next swap batch (latest wins)
-  std::map<std::pair<std::string, int>, std::string> slot_states;  ///< reported slot states, likewise
-  std::vector<actors::alert> alerts;     ///< alerts to open work orders for, likewise
   static inline const char* name = "store";
 };
 

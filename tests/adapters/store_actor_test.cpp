@@ -332,5 +332,32 @@ TEST_F(store_actor_test, AStormOfLinksAndAlertsIsOneCommitWithOneWorkOrderPerPro
   EXPECT_EQ(db.work_orders(true).size(), static_cast<std::size_t>(n));
 }
 
+// Cabinet writes land in the order the cabinet sent them: a pack docked in slot 2, then slot 2
+// reported Faulted, leaves the slot faulted (a batch applying all states first would not).
+TEST_F(store_actor_test, CabinetWritesOfOneBatchApplyInArrivalOrder) {
+  {
+    adapters::store db{cfg_.path};
+    ASSERT_TRUE(db.add_station(twin::make_station("ST-1", "S", {}, 4, 1000, twin::from_ms(t0))));
+  }
+  start();
+  actors::cabinet_swap in{"ST-1", "BatteryIn", 5, "R-NOBODY", {actors::pack_reading{2, "P-9", 0.3, 0.97}}, t0};
+  caf::anon_send(store_, actors::swapevt_atom::value, in);
+  caf::anon_send(store_, actors::status_atom::value, actors::slot_status{"ST-1", 2, "Faulted"});
+  caf::anon_send(store_, actors::swapevt_atom::value, actors::cabinet_swap{"ST-1", "BatteryIn", 6, "R-NOBODY",
+                                                                           {actors::pack_reading{3, "P-8", 0.3, 0.97}}, t0});
+  caf::anon_send(store_, actors::status_atom::value, actors::slot_status{"ST-1", 4, "Faulted"});
+  caf::anon_send(store_, actors::status_atom::value, actors::slot_status{"ST-1", 4, "Available"});
+  sched->run();
+  run_until(t0 + 2);
+  EXPECT_EQ(state().swap_commits, 1);
+  EXPECT_EQ(state().swap_events, 2);
+  auto s = adapters::store{cfg_.path}.station("ST-1");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->slots[1].battery_sn, "P-9");
+  EXPECT_EQ(s->slots[1].state, twin::slot_state::fault);
+  EXPECT_EQ(s->slots[2].state, twin::slot_state::charging);
+  EXPECT_EQ(s->slots[3].state, twin::slot_state::empty);  // faulted, then back: the last report wins
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters
