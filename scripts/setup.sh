@@ -12,6 +12,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev
+  # The viewer (../shared/notes/viewer.md): Dear ImGui 1.86 (needs stb), and for the GLFW + OpenGL 3
+  # shell and its screenshots without a display: Xvfb (xvfb-run needs xauth) or Mesa's EGL.
+  libimgui-dev libstb-dev
+  libglfw3-dev libgl-dev libgl1-mesa-dri libglx-mesa0 xvfb xauth libegl-dev libegl-mesa0
 )
 # The OCPP conformance check runs the official JSON schemas under Node.js (npm packages).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
