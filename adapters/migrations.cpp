@@ -149,6 +149,26 @@ CREATE TABLE cabinet_events (
 constexpr std::string_view m0006 = R"sql(
 CREATE INDEX work_orders_problem ON work_orders(station_sn, alert, slot);
 )sql";
+// 7: the operator API's bearer tokens with roles, and the audit trail of who did what (issue 5).
+//    A token's secret is never stored, only "sha256$<hex>" of it (adapters/store_tokens.cpp says
+//    why a fast hash). The audit table is append-only like the ledger.
+constexpr std::string_view m0007 = R"sql(
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  secret_hash TEXT NOT NULL, created_at_ms INTEGER NOT NULL, revoked_at_ms INTEGER
+) STRICT;
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, token_id TEXT NOT NULL, role TEXT NOT NULL,
+  action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL CHECK (json_valid(detail)),
+  outcome TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_at ON audit(at_ms);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql";
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -159,6 +179,7 @@ const std::vector<migration>& migrations() {
       {4, "ledger: no replace", m0004},
       {5, "live cabinets: registration, passwords, event keys", m0005},
       {6, "work orders by station and problem", m0006},
+      {7, "API tokens and the audit trail", m0007},
   };
   return all;
 }

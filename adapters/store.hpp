@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/tokens.hpp"
 #include "twin/battery.hpp"
 #include "twin/billing.hpp"
 #include "twin/country.hpp"
@@ -237,6 +238,28 @@ class store {
   /// the add_* and set_* methods. The first refusal is returned and nothing is written. A swap or
   /// work order naming an unknown rider or station throws sql::store_error (nothing is written).
   twin::status import_rows(const back_office_rows& rows);
+
+  // ---- API tokens and the audit trail (issue 5; adapters/store_tokens.cpp, values in tokens.hpp) ----
+  /// Creates a token named `name` (trimmed, 1..64 characters, no control characters: else
+  /// input.invalid) with role `r`. Its secret is 32 bytes from OpenSSL's RAND_bytes; only a hash
+  /// is stored, so the returned issued_token is the one chance to see it. Nests in an open
+  /// transaction (see transact()).
+  twin::result<issued_token> add_token(const std::string& name, role r, twin::unix_ms now);
+  /// Every token, oldest first, revoked ones included (with their revocation time). No secrets.
+  std::vector<token_info> tokens();
+  /// The token with public id `id`, if any (no secret).
+  std::optional<token_info> token(const std::string& id);
+  /// Revokes token `id` as of `now`: from then on it never authenticates.
+  revoke_outcome revoke_token(const std::string& id, twin::unix_ms now);
+  /// The token a bearer string "<id>.<secret>" belongs to, when it is well formed, known, not
+  /// revoked and its secret matches (compared in constant time); nullopt otherwise, whatever the reason.
+  std::optional<token_info> authenticate(std::string_view bearer);
+  /// Appends `e` to the audit trail (its id is assigned); returns the id. Throws sql::store_error
+  /// when `e.detail` is not JSON. Nests in an open transaction.
+  std::int64_t record_audit(const audit_entry& e);
+  /// Audit entries at or after `since` (all when unset), oldest first (by time, then id), at most `limit`.
+  std::vector<audit_entry> audit(std::optional<twin::unix_ms> since = std::nullopt, std::size_t limit = 100);
+  // ---- end of API tokens and the audit trail ----
 
   /// The dashboard for the calendar day containing `now` in time zone `tz` (IANA name).
   /// Refuses an unknown zone with input.invalid.
