@@ -10,6 +10,16 @@ constexpr ImGuiTableFlags table_flags =
     ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
 
 /// Begins a table with a frozen header row of `headers`. Returns false when nothing is to be drawn.
+/// Calls `draw_row(i)` for the rows of a table that are visible (thousands of packs and riders).
+template <typename DrawRow>
+void clipped_rows(std::size_t count, DrawRow draw_row) {
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(count));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) draw_row(static_cast<std::size_t>(row));
+  }
+}
+
 template <std::size_t N>
 bool begin_table(const char* id, const char* const (&headers)[N], ImVec2 size = ImVec2(0, 0)) {
   if (!ImGui::BeginTable(id, static_cast<int>(N), table_flags, size)) return false;
@@ -35,7 +45,8 @@ void draw_batteries(const view_model& vm, ui_state& /*state*/) {
   ImGui::Text("%s packs", format_thousands(static_cast<std::int64_t>(vm.batteries.size())).c_str());
   static const char* const headers[] = {"SN", "Model", "SoH", "Cycles", "Where"};
   if (!begin_table("batteries", headers)) return;
-  for (const battery_view& b : vm.batteries) {
+  clipped_rows(vm.batteries.size(), [&](std::size_t i) {
+    const battery_view& b = vm.batteries[i];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(b.sn.c_str());
@@ -47,7 +58,7 @@ void draw_batteries(const view_model& vm, ui_state& /*state*/) {
     ImGui::TextUnformatted(format_thousands(b.cycles).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(b.where.c_str());
-  }
+  });
   ImGui::EndTable();
 }
 
@@ -55,7 +66,8 @@ void draw_riders(const view_model& vm, ui_state& state) {
   ImGui::Text("%s riders", format_thousands(static_cast<std::int64_t>(vm.riders.size())).c_str());
   static const char* const headers[] = {"Rider", "KYC", "Plan", "Deposit", "Action"};
   if (!begin_table("riders", headers)) return;
-  for (const rider_view& r : vm.riders) {
+  clipped_rows(vm.riders.size(), [&](std::size_t i) {
+    const rider_view& r = vm.riders[i];
     ImGui::PushID(r.id.c_str());
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -71,7 +83,7 @@ void draw_riders(const view_model& vm, ui_state& state) {
       state.actions.emplace_back(actions::verify_rider{r.id});
     }
     ImGui::PopID();
-  }
+  });
   ImGui::EndTable();
 }
 

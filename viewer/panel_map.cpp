@@ -42,7 +42,7 @@ void fit_to_stations(const view_model& vm, map_view& view) {
 /// The station whose marker contains `pos`, nearest first; nullptr if none.
 const station_view* station_at(const view_model& vm, const map_view& view, ImVec2 pos) {
   const station_view* best = nullptr;
-  float best_d2 = (marker_radius + 2) * (marker_radius + 2);
+  float best_d2 = marker_hit_radius * marker_hit_radius;
   for (const station_view& s : vm.stations) {
     const ImVec2 p = project(view, s.lat, s.lon);
     const float dx = p.x - pos.x, dy = p.y - pos.y;

@@ -54,6 +54,29 @@ void draw_slot(const station_view& s, const slot_view& slot, bool stale, ui_stat
   ImGui::PopID();
 }
 
+/// One row of the Stations table.
+void draw_station_row(const view_model& vm, const station_view& s, ui_state& state) {
+  ImGui::PushID(s.sn.c_str());
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  if (ImGui::Selectable(s.sn.c_str(), s.sn == state.selected_station)) state.selected_station = s.sn;
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted(s.name.c_str());
+  ImGui::TableNextColumn();
+  ImGui::TextColored(category_text_colour(s.category), "%s%s", s.online ? "online" : "offline",
+                     s.pending ? " (pending)" : "");
+  ImGui::TableNextColumn();
+  ImGui::Text("%d", s.ready_packs);
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted(s.online ? "now" : last_seen_text(vm, s.last_seen_ms).c_str());
+  ImGui::TableNextColumn();
+  if (ImGui::SmallButton("Open")) {
+    state.selected_station = s.sn;
+    state.selected_panel = panel::station_detail;
+  }
+  ImGui::PopID();
+}
+
 }  // namespace
 
 void draw_stations(const view_model& vm, ui_state& state) {
@@ -68,26 +91,12 @@ void draw_stations(const view_model& vm, ui_state& state) {
   ImGui::TableSetupColumn("Last seen");
   ImGui::TableSetupColumn("Details");
   ImGui::TableHeadersRow();
-  for (const station_view& s : vm.stations) {
-    ImGui::PushID(s.sn.c_str());
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    if (ImGui::Selectable(s.sn.c_str(), s.sn == state.selected_station)) state.selected_station = s.sn;
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(s.name.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextColored(category_text_colour(s.category), "%s%s", s.online ? "online" : "offline",
-                       s.pending ? " (pending)" : "");
-    ImGui::TableNextColumn();
-    ImGui::Text("%d", s.ready_packs);
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(s.online ? "now" : last_seen_text(vm, s.last_seen_ms).c_str());
-    ImGui::TableNextColumn();
-    if (ImGui::SmallButton("Open")) {
-      state.selected_station = s.sn;
-      state.selected_panel = panel::station_detail;
+  ImGuiListClipper clipper;  // only the visible rows: a network has thousands of stations
+  clipper.Begin(static_cast<int>(vm.stations.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      draw_station_row(vm, vm.stations[static_cast<std::size_t>(row)], state);
     }
-    ImGui::PopID();
   }
   ImGui::EndTable();
 }

@@ -7,7 +7,7 @@
 
 namespace swaptwin::viewer {
 
-/// The speeds the Time panel offers, as multiples of real time.
+/// The speeds the Time panel offers, as multiples of real time (the lowest and highest are the limits).
 inline constexpr int time_speeds[] = {1, 10, 100, 1000, 10000};
 
 /// What the operator asked of virtual time. The UI writes it; the shell reads it every frame.
@@ -23,7 +23,8 @@ struct time_control {
 /// Virtual milliseconds to add for a frame that took `real_dt_s` real seconds: 0 when paused, else
 /// speed x real_dt_s (real_dt_s rounded to the nanosecond, the sub-millisecond rest carried to the
 /// next frame so nothing is lost or invented), plus `step_ms` once when a step was requested.
-/// Negative or non-finite `real_dt_s` counts as 0.
+/// Negative or non-finite `real_dt_s` counts as 0; more than a day (a stalled frame) counts as a day;
+/// `speed` is taken within 1..10000.
 std::int64_t advance(time_control& control, double real_dt_s);
 
 /// The requested jump, if any, cleared from `control` (for the shell).

@@ -17,16 +17,16 @@ namespace swaptwin::viewer {
 
 /// The panels of the left navigation bar, in its order.
 enum class panel {
-  dashboard,
-  map,
-  stations,
-  station_detail,
-  batteries,
-  riders,
-  plans_deposits,
-  agents_work_orders,
-  alerts,
-  time,
+  dashboard,           ///< the network's numbers today
+  map,                 ///< stations and agents on a map
+  stations,            ///< the station list: rename, accept/reject
+  station_detail,      ///< one station's slot grid
+  batteries,           ///< the pack list
+  riders,              ///< riders with KYC, plan and deposit
+  plans_deposits,      ///< plans on sale, deposits by battery model
+  agents_work_orders,  ///< agents and work orders with SLA countdowns
+  alerts,              ///< alerts, newest first
+  time,                ///< pause, step, speed, jump
 };
 
 /// Number of panels (for iteration).
@@ -53,6 +53,9 @@ ImU32 category_colour(station_category c);
 inline constexpr float marker_radius = 6.0f;
 /// Segments of a station marker circle (each marker has exactly this many vertices of its colour).
 inline constexpr int marker_segments = 12;
+/// A left click this close to a marker's centre (pixels) selects its station: the radius plus a
+/// little slack, so that small markers are easy to hit.
+inline constexpr float marker_hit_radius = marker_radius + 2.0f;
 
 /// The map's view: an equirectangular projection centred on (center_lat, center_lon) at
 /// `pixels_per_degree`, shown in the canvas rectangle the last frame laid out.

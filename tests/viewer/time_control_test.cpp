@@ -60,6 +60,20 @@ TEST(Advance, BadRealTimeCountsAsZero) {
   EXPECT_EQ(advance(t, std::numeric_limits<double>::infinity()), 0);
 }
 
+TEST(Advance, SpeedIsKeptWithinTheOfferedRange) {
+  time_control t;
+  t.speed = 0;
+  EXPECT_EQ(advance(t, 1.0), 1000);
+  t.speed = 1'000'000;
+  EXPECT_EQ(advance(t, 1.0), 10'000'000);
+}
+
+TEST(Advance, AStalledFrameCountsAtMostADay) {
+  time_control t;
+  t.speed = 10000;
+  EXPECT_EQ(advance(t, 1e9), 86'400'000LL * 10000);
+}
+
 TEST(TakeJump, ReturnsAndClears) {
   time_control t;
   EXPECT_FALSE(take_jump(t));
