@@ -1,0 +1,233 @@
+// swaptwin-viewer: the thin GLFW + OpenGL 3 shell round the viewer UI library, fed from a
+// back-office database (app/viewer_model_from_db). Reads the model once, and again every
+// --refresh-s seconds; --screenshot renders --frames frames and writes the last one as a PNG.
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <GL/gl.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include "adapters/store.hpp"
+#include "app/viewer_model_from_db.hpp"
+#include "twin/time.hpp"
+#include "viewer/ui.hpp"
+
+namespace {
+
+using namespace swaptwin;
+
+/// Options of swaptwin-viewer.
+struct options {
+  std::string db_path;
+  std::string now_text;
+  std::string tz;
+  std::string panel_name;
+  std::string station_sn;
+  std::string screenshot;
+  int frames = 3;
+  int width = 1280;
+  int height = 800;
+  double refresh_s = 5.0;
+  std::vector<double> map_center;  // lat, lon; empty: fit the map to all stations
+  double map_zoom = 12000;         // pixels per degree of latitude, with map_center
+};
+
+/// Letters and digits of `s`, lower case: "Station detail", "station-detail" -> "stationdetail".
+std::string squash(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s)
+    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+  return out;
+}
+
+std::optional<viewer::panel> find_panel(const std::string& name) {
+  for (int i = 0; i < viewer::panel_count; ++i) {
+    auto p = static_cast<viewer::panel>(i);
+    if (squash(viewer::panel_title(p)) == squash(name)) return p;
+  }
+  return std::nullopt;
+}
+
+std::string panel_names() {
+  std::string out;
+  for (int i = 0; i < viewer::panel_count; ++i)
+    out += (i ? ", " : "") + std::string{"\""} + viewer::panel_title(static_cast<viewer::panel>(i)) + "\"";
+  return out;
+}
+
+int fail(const std::string& what) {
+  std::cerr << "swaptwin-viewer: " << what << '\n';
+  return 1;
+}
+
+/// Reads the back buffer (after rendering, before the swap) and writes it to `path` as a PNG.
+bool write_png(const std::string& path, int w, int h) {
+  std::vector<unsigned char> px(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
+  glFinish();
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  const size_t row = static_cast<size_t>(w) * 4;
+  std::vector<unsigned char> flipped(px.size());
+  for (int y = 0; y < h; ++y)
+    std::copy_n(px.data() + static_cast<size_t>(h - 1 - y) * row, row, flipped.data() + static_cast<size_t>(y) * row);
+  for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque, whatever the visual's alpha
+  return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)) != 0;
+}
+
+int run(const options& o) {
+  if (!std::filesystem::exists(o.db_path)) return fail("no such database: " + o.db_path + " (make one with `swaptwin demo --db FILE`)");
+  std::optional<twin::unix_ms> fixed_now;
+  if (!o.now_text.empty()) {
+    fixed_now = twin::parse_instant(o.now_text);
+    if (!fixed_now) return fail("--now: \"" + o.now_text + "\" is not an instant like 2026-11-23T08:30:00Z");
+  }
+  viewer::ui_state state;
+  if (!o.panel_name.empty()) {
+    auto p = find_panel(o.panel_name);
+    if (!p) return fail("--panel: no panel \"" + o.panel_name + "\"; one of " + panel_names());
+    state.selected_panel = *p;
+  } else if (!o.station_sn.empty()) {
+    state.selected_panel = viewer::panel::station_detail;
+  }
+  state.selected_station = o.station_sn;
+  if (o.map_center.size() == 2) {  // a city of a network spread over continents
+    state.map.center_lat = o.map_center[0];
+    state.map.center_lon = o.map_center[1];
+    state.map.pixels_per_degree = o.map_zoom;
+    state.map.fitted = true;
+  }
+  const bool shooting = !o.screenshot.empty();
+  if (shooting && o.frames < 2) return fail("--frames: at least 2 (the first frame draws every title bar active)");
+
+  adapters::store_options so;
+  so.create = false;
+  adapters::store db{o.db_path, so};
+  const std::string tz = o.tz.empty() ? db.setting("timezone").value_or("UTC") : o.tz;
+  // Virtual time: --now (or the wall clock at start), moved on by the Time panel's controls.
+  std::int64_t now_ms =
+      (fixed_now ? *fixed_now : std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()))
+          .time_since_epoch().count();
+  auto load = [&] { return app::model_from_store(db, twin::unix_ms{std::chrono::milliseconds{now_ms}}, tz); };
+  viewer::view_model vm = load();
+  if (!o.station_sn.empty() && !viewer::find_station(vm, o.station_sn)) return fail("--station: no station " + o.station_sn);
+
+  glfwSetErrorCallback([](int, const char* what) { std::cerr << "swaptwin-viewer: GLFW: " << what << '\n'; });
+  if (!glfwInit()) return fail("no display: run under xvfb-run -a");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_RESIZABLE, shooting ? GLFW_FALSE : GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(o.width, o.height, "swaptwin viewer", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return fail("cannot open a " + std::to_string(o.width) + "x" + std::to_string(o.height) + " OpenGL 3.3 window");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(shooting ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  if (shooting) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // the Xvfb pointer would raise tooltips
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+
+  int status = 0;
+  auto last = std::chrono::steady_clock::now();
+  double since_load_s = 0;
+  for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    auto t = std::chrono::steady_clock::now();
+    double dt = shooting ? 1.0 / 60.0 : std::chrono::duration<double>(t - last).count();
+    last = t;
+    if (shooting) io.DeltaTime = static_cast<float>(dt);  // fixed step: identical pictures
+
+    // Virtual time and the model: a jump or --refresh-s reloads; stepping only moves "now".
+    const std::int64_t before = now_ms;
+    now_ms += viewer::advance(state.time, shooting ? 0.0 : dt);
+    if (auto jump = viewer::take_jump(state.time)) now_ms = *jump;
+    since_load_s += dt;
+    if (!shooting && (since_load_s >= o.refresh_s || now_ms - before > 60'000)) {
+      vm = load();
+      since_load_s = 0;
+    }
+    vm.now_ms = now_ms;
+
+    ImGui::NewFrame();
+    viewer::draw_ui(vm, state);
+    ImGui::Render();
+    for (const auto& a : state.actions) {
+      (void)a;
+      std::cerr << "swaptwin-viewer: read-only database view: the action was not sent (the operator API does that)\n";
+    }
+    state.actions.clear();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (shooting && frame >= o.frames) {
+      if (!write_png(o.screenshot, fw, fh)) status = fail("cannot write " + o.screenshot);
+      break;
+    }
+    glfwSwapBuffers(window);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"swaptwin-viewer: the Dear ImGui viewer of a swaptwin back-office database"};
+  options o;
+  app.add_option("--db", o.db_path, "Back-office database (SQLite), e.g. from `swaptwin demo`")->required();
+  app.add_option("--now", o.now_text, "Show the back office as of this UTC instant (default: the wall clock)");
+  app.add_option("--tz", o.tz, "Operator's time zone (IANA name; default: the database's timezone setting, else UTC)");
+  app.add_option("--panel", o.panel_name, "Panel to open: " + panel_names() + " (case and punctuation ignored)");
+  app.add_option("--station", o.station_sn, "Select this station (opens Station detail unless --panel says otherwise)");
+  app.add_option("--screenshot", o.screenshot, "Render --frames frames, write the last one to this PNG and exit");
+  app.add_option("--frames", o.frames, "Frames to render before the screenshot (at least 2)")->capture_default_str();
+  app.add_option("--width", o.width, "Window width in pixels")->capture_default_str()->check(CLI::Range(320, 8192));
+  app.add_option("--height", o.height, "Window height in pixels")->capture_default_str()->check(CLI::Range(240, 8192));
+  app.add_option("--refresh-s", o.refresh_s, "Re-read the database every this many seconds")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--map-center", o.map_center, "Centre the map on LAT,LON instead of fitting it to all stations")
+      ->delimiter(',')->expected(2);
+  app.add_option("--map-zoom", o.map_zoom, "Map zoom with --map-center, in pixels per degree of latitude")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
