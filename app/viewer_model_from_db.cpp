@@ -77,6 +77,13 @@ vw::alert_severity severity_of(alert_kind k) {
   }
 }
 
+// "station_offline" -> "station offline": enum names as people read them.
+std::string words(std::string_view name) {
+  std::string out{name};
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
 std::string alert_text(const work_order& w) {
   std::string what;
   switch (w.alert) {
@@ -88,7 +95,7 @@ std::string alert_text(const work_order& w) {
     default: what = "Pack due for retirement"; break;
   }
   if (w.slot > 0) what += " (slot " + std::to_string(w.slot) + ")";
-  return what + ", work order WO-" + std::to_string(w.id) + " " + std::string{to_string(w.state)};
+  return what + ", work order WO-" + std::to_string(w.id) + " " + words(to_string(w.state));
 }
 
 // True when every character of UTF-8 `s` is in Latin-1 (what ImGui's default font draws).
@@ -189,8 +196,8 @@ void fill_work(adapters::store& db, vw::view_model& vm) {
     vw::work_order_view v;
     v.id = "WO-" + std::to_string(w.id);
     v.station_sn = w.station_sn;
-    v.kind = std::string{to_string(w.alert)};
-    v.state = std::string{to_string(w.state)};
+    v.kind = words(to_string(w.alert));
+    v.state = words(to_string(w.state));
     v.agent_id = w.agent_id;
     v.sla_due_ms = ms(w.due_at);
     vm.work_orders.push_back(v);

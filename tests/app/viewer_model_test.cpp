@@ -122,7 +122,9 @@ TEST_F(ViewerModelTest, CountsCategoriesMoneyAndTime) {
   EXPECT_EQ(r2.deposit.minor, 0);
 
   EXPECT_EQ(vm.work_orders[0].station_sn, "SZ-2");
-  EXPECT_EQ(vm.work_orders[0].kind, "station_offline");
+  EXPECT_EQ(vm.work_orders[0].kind, "station offline");
+  EXPECT_EQ(vm.work_orders[0].state, "open");
+  EXPECT_EQ(vm.alerts[0].text, "Station offline, work order WO-1 open");
   EXPECT_EQ(vm.alerts[0].severity, vw::alert_severity::critical);
   EXPECT_EQ(vm.alerts[0].station_sn, "SZ-2");
 
