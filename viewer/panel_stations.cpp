@@ -43,7 +43,8 @@ void draw_slot(const station_view& s, const slot_view& slot, bool stale, ui_stat
     ImGui::ProgressBar(std::clamp(slot.soc_percent, 0, 100) / 100.0f, ImVec2(150, 0), soc.c_str());
     ImGui::TextDisabled("%s", slot.pack_sn.c_str());
   }
-  ImGui::Text("%.1f C", slot.temperature_c);
+  if (slot.pack_sn.empty()) ImGui::TextDisabled("no reading");  // the temperature is the pack's
+  else ImGui::Text("%.1f C", slot.temperature_c);
   if (!stale) {
     const bool disabled = slot.state == slot_state::disabled;
     if (ImGui::SmallButton(disabled ? "Enable" : "Disable")) {

@@ -49,7 +49,7 @@ struct slot_view {
   slot_state state = slot_state::empty;      ///< what the slot is doing
   std::string pack_sn;                       ///< serial number of the pack inside; empty when none
   int soc_percent = 0;                       ///< pack state of charge, 0..100 (ignored when empty)
-  double temperature_c = 0;                  ///< pack or slot temperature in degrees Celsius
+  double temperature_c = 0;                  ///< the pack's temperature in degrees Celsius (ignored when empty)
 };
 
 /// One swap station (cabinet).

@@ -40,6 +40,9 @@ TEST_F(HeadlessUi, OnlineStationDetailIsNotStale) {
   EXPECT_NE(text.find("98%"), std::string::npos) << text;
   EXPECT_NE(text.find("24.5 C"), std::string::npos) << text;
   EXPECT_NE(text.find("Disable"), std::string::npos) << text;
+  // Slot 3 is empty: no pack, so no temperature (its 22.0 in the model is not a reading).
+  EXPECT_NE(text.find("no reading"), std::string::npos) << text;
+  EXPECT_EQ(text.find("22.0 C"), std::string::npos) << text;
 }
 
 TEST_F(HeadlessUi, DashboardShowsNumbersForHumans) {
