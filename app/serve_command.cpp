@@ -15,6 +15,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
+#include "adapters/api_server.hpp"
 #include "adapters/live_clock.hpp"
 #include "adapters/ocpp_gateway.hpp"
 #include "adapters/store_actor.hpp"
@@ -32,6 +33,7 @@ struct serve_args {
   std::string tls_cert, tls_key;
   double call_timeout_s = 30;
   int io_threads = 1;
+  std::string api_listen;  // empty: no operator API
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" into its parts; false when it is neither.
@@ -69,6 +71,18 @@ int serve(const serve_args& a) {
     std::cerr << "swaptwin serve: warning: listening on " << host
               << ", not a loopback address: anyone who can reach it may connect (cabinets need their passwords set)\n";
 
+  std::string api_host;
+  std::uint16_t api_port = 0;
+  if (!a.api_listen.empty()) {
+    if (!split_listen(a.api_listen, api_host, api_port)) {
+      std::cerr << "swaptwin: usage: --api-listen: \"" << a.api_listen << "\" is not ADDR:PORT (e.g. 127.0.0.1:9001)\n";
+      return 2;
+    }
+    if (!loopback(api_host))
+      std::cerr << "swaptwin serve: warning: the operator API listens on " << api_host
+                << ", not a loopback address: tokens travel in clear text (no TLS on the API yet)\n";
+  }
+
   // SIGINT and SIGTERM are blocked in every thread (the actor system's and Asio's threads inherit
   // the mask) and taken by sigwait below, so shutdown runs on this thread in order.
   sigset_t stop_signals;
@@ -81,6 +95,21 @@ int serve(const serve_args& a) {
   actors::register_types(cfg);
   cfg.unix_offset_ms = adapters::live_unix_offset_ms();  // the one wall-clock read: actors add it to their clock
   int code = 0;
+  // The operator API opens its own store connection before the store actor opens its one, so a
+  // new database is migrated by one of them at a time.
+  std::unique_ptr<adapters::api_server> api;
+  if (!a.api_listen.empty()) {
+    adapters::api_server_options o;
+    o.db_path = a.db;
+    o.address = api_host;
+    o.port = api_port;
+    api = std::make_unique<adapters::api_server>(o);
+    std::string error;
+    if (!api->start(&error)) {
+      std::cerr << "swaptwin serve: cannot start the operator API: " << error << '\n';
+      return 1;
+    }
+  }
   {
     caf::actor_system sys{cfg};
     // Detached: its handlers block on SQLite, which must not hold a worker of the scheduler.
@@ -105,10 +134,12 @@ int serve(const serve_args& a) {
       } else {
         std::cout << "listening on " << host << ':' << gateway.port() << (a.tls_cert.empty() ? " (ws)" : " (wss)")
                   << std::endl;
+        if (api) std::cout << "api listening on " << api_host << ':' << api->port() << std::endl;
         int sig = 0;
         sigwait(&stop_signals, &sig);
         std::cerr << "swaptwin serve: " << ::strsignal(sig) << ": shutting down\n";
       }
+      if (api) api->stop();  // no API request from here on
       gateway.stop();  // no cabinet traffic from here on; sessions and stations end
     }
     {  // whatever the store still buffers is committed before it goes
@@ -148,6 +179,9 @@ void add_serve_command(CLI::App& app, command& chosen) {
   c->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
   c->add_option("--call-timeout-s", a->call_timeout_s, "Our CALL to a cabinet unanswered this long has failed (default 30)")
       ->check(CLI::PositiveNumber);
+  c->add_option("--api-listen", a->api_listen,
+                "ADDR:PORT of the operator API (JSON over HTTP, bearer tokens from `swaptwin admin token add`); "
+                "default off; 127.0.0.1 recommended (a non-loopback address prints a warning); port 0 picks a free one");
   c->add_option("--io-threads", a->io_threads, "WebSocket I/O threads (default 1)")->check(CLI::Range(1, 16));
   c->callback([a, &chosen] {
     chosen = [a](cli_context&) { return serve(*a); };

@@ -1,0 +1,78 @@
+#pragma once
+/// The operator API (issue 5, first slice): JSON over HTTP/1.1 on its own port, bearer tokens with
+/// roles (tokens.hpp), every action audited. Reads and actions go to the api_server's own store
+/// connection on the same database file (SQLite WAL: the serve's store actor is another connection).
+///
+/// Threads: one I/O thread between start() and stop(); requests are handled on it, synchronously
+/// (small SQLite reads and writes). Beast and Asio stay in the .cpp files.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/store.hpp"
+#include "twin/time.hpp"
+
+namespace swaptwin::adapters {
+
+/// Settings and limits of an api_server.
+struct api_server_options {
+  std::string db_path;                              ///< the back-office database (must exist)
+  store_options db;                                 ///< how to open it (busy_timeout matters: the store actor writes too)
+  std::string address = "127.0.0.1";                ///< where to listen (elsewhere is an explicit choice)
+  std::uint16_t port = 0;                           ///< 0 = an ephemeral port (read it back with port())
+  std::size_t body_limit = 64 * 1024;               ///< a bigger request body is answered 413
+  std::chrono::milliseconds request_timeout{10000}; ///< a request (header and body) must arrive within this
+  std::chrono::milliseconds idle_timeout{30000};    ///< a keep-alive connection idle this long is closed
+  /// The time actions and the dashboard use; unset = the system clock.
+  std::function<twin::unix_ms()> now;
+};
+
+/// One HTTP request as the routes see it (no Beast types).
+struct api_request {
+  std::string method;         ///< "GET", "POST", "PUT", ...
+  std::string target;         ///< "/api/v1/stations?x=y"
+  std::string authorization;  ///< the Authorization header, empty when absent
+  std::string body;
+};
+
+/// The answer to an api_request.
+struct api_response {
+  int status = 200;
+  std::string body;                ///< JSON
+  bool bearer_challenge = false;   ///< add `WWW-Authenticate: Bearer` (401)
+  std::string allow;               ///< the Allow header of a 405, e.g. "GET"
+};
+
+/// Routes, authenticates, checks the role, runs and audits one request against `db` at `now`.
+/// Pure of sockets: the server calls it on its I/O thread, tests may call it directly.
+api_response handle_api_request(store& db, const api_request& req, twin::unix_ms now);
+
+/// The HTTP server. Not copyable; start() once, stop() (or the destructor) once.
+class api_server {
+ public:
+  /// A server with these options; nothing is opened until start().
+  explicit api_server(api_server_options options);
+  /// Stops if running.
+  ~api_server();
+  api_server(const api_server&) = delete;
+  api_server& operator=(const api_server&) = delete;
+
+  /// Opens the store, binds, listens and starts the I/O thread. False (with the reason in *error
+  /// when given) when the database or the address is unusable.
+  bool start(std::string* error = nullptr);
+  /// Closes the listener and every connection (a request being handled finishes first) and joins
+  /// the thread. Idempotent.
+  void stop();
+  /// The bound port (the ephemeral one when options.port was 0); 0 before start().
+  std::uint16_t port() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace swaptwin::adapters
