@@ -38,6 +38,10 @@ class ApiTest : public StoreTest {
     {
       store db{path()};
       ASSERT_DONE(db.add_station(station_4("SN-1", "Depot", true)));
+      ASSERT_DONE(db.add_station(station_4("SN-2", "Yard", false)));
+      ASSERT_DONE(db.set_country(cn_policy()));
+      ASSERT_DONE(db.add_rider(cn_rider("R-1", now_)));
+      db.add_work_order(open_work_order(0, "SN-2", alert_kind::station_offline, 0, now_));
       db.set_setting("timezone", "Africa/Nairobi");
       viewer_ = db.add_token("dash", role::viewer, now_)->bearer();
       operator_ = db.add_token("ops", role::operator_, now_)->bearer();
@@ -127,7 +131,7 @@ TEST_F(ApiTest, ViewerReadsDashboardStationsAndDetail) {
   EXPECT_EQ(a.body["day"], "2026-11-23");
   a = get("/api/v1/stations", viewer_);
   ASSERT_EQ(a.status, 200);
-  ASSERT_EQ(a.body.size(), 1u);
+  ASSERT_EQ(a.body.size(), 2u);
   EXPECT_EQ(a.body[0]["sn"], "SN-1");
   EXPECT_EQ(a.body[0]["name"], "Depot");
   a = get("/api/v1/stations/SN-1", viewer_);
@@ -137,8 +141,15 @@ TEST_F(ApiTest, ViewerReadsDashboardStationsAndDetail) {
   a = get("/api/v1/stations/SN-9", viewer_);
   EXPECT_EQ(a.status, 404);
   EXPECT_EQ(a.body["error"], "station.unknown");
-  EXPECT_EQ(get("/api/v1/work-orders?open=1", viewer_).status, 200);
-  EXPECT_EQ(get("/api/v1/alerts", viewer_).body, json::array());
+  EXPECT_EQ(get("/api/v1/stations/SN-2", viewer_).body["stale"], true);
+  a = get("/api/v1/work-orders?open=1", viewer_);
+  ASSERT_EQ(a.status, 200);
+  ASSERT_EQ(a.body.size(), 1u);
+  EXPECT_EQ(a.body[0]["station_sn"], "SN-2");
+  EXPECT_EQ(get("/api/v1/alerts", viewer_).body, a.body);
+  a = get("/api/v1/riders/R-1", viewer_);
+  ASSERT_EQ(a.status, 200);
+  EXPECT_EQ(a.body["kyc"], "verified");
   EXPECT_EQ(get("/api/v1/deposits", viewer_).status, 200);
   a = get("/api/v1/riders/R-404", viewer_);
   EXPECT_EQ(a.status, 404);
