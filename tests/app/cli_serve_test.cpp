@@ -64,6 +64,56 @@ TEST(cli_serve, boots_a_cabinet_pending_and_stops_on_sigterm) {
   fs::remove_all(dir);
 }
 
+// One HTTP/1.1 request over a plain socket (Connection: close); the whole response, "" on failure.
+std::string http_get(std::uint16_t port, const std::string& path, const std::string& bearer) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  timeval tv{5, 0};  // a deadline on every read and write
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return {};
+  }
+  std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!bearer.empty()) req += "Authorization: Bearer " + bearer + "\r\n";
+  req += "\r\n";
+  std::string out;
+  if (::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST(cli_serve, the_operator_api_answers_beside_the_gateway_with_tokens) {
+  const auto dir = fs::temp_directory_path() / ("swaptwin_serve_api_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto db = (dir / "live.db").string();
+  auto r = run_swaptwin({"admin", "--db", db, "token", "add", "ops", "--role", "viewer"}, dir, dir);
+  ASSERT_EQ(r.code, 0) << describe(r);
+  const auto at = r.out.find("bearer: ");  // printed once by `token add`
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const auto bearer = r.out.substr(at + 8, r.out.find('\n', at) - at - 8);
+  server_process server({"serve", "--db", db, "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"}, dir);
+  ASSERT_TRUE(server.wait_output("api listening on 127.0.0.1:", 10s)) << server.out << slurp(server.err_path);
+  ASSERT_TRUE(server.wait_output("\n", 2s));
+  const auto line = server.out.substr(server.out.find("api listening on 127.0.0.1:") + 27);
+  const auto port = static_cast<std::uint16_t>(std::stoi(line));
+  auto unauthorised = http_get(port, "/api/v1/stations", "");
+  EXPECT_EQ(unauthorised.rfind("HTTP/1.1 401", 0), 0u) << unauthorised;
+  auto ok = http_get(port, "/api/v1/stations", bearer);
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
+  ASSERT_EQ(::kill(server.pid, SIGTERM), 0);
+  EXPECT_EQ(server.wait_exit(10s), 0) << slurp(server.err_path);
+  fs::remove_all(dir);
+}
+
 TEST(cli_serve, refuses_a_bad_listen_address) {
   const auto dir = fs::temp_directory_path() / ("swaptwin_serve_bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
