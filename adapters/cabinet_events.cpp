@@ -40,28 +40,32 @@ std::optional<docked> docked_of(store& db, const std::string& sn, std::int64_t r
 
 bool slot_exists(const twin::station& s, int slot) { return slot >= 1 && slot <= static_cast<int>(s.slots.size()); }
 
-// The model of a pack the store may not know yet: the rider's, the slot's, or the first in the catalogue.
-std::string model_for(store& db, const std::string& pack_sn, const std::optional<twin::rider>& r,
-                      const twin::station& s, int slot) {
-  if (auto b = db.battery(pack_sn)) return b->model_id;
-  if (r && r->holding_sn == pack_sn && !r->holding_model.empty()) return r->holding_model;
-  if (slot_exists(s, slot) && !s.slots[static_cast<size_t>(slot - 1)].model_id.empty())
-    return s.slots[static_cast<size_t>(slot - 1)].model_id;
-  auto models = db.models();
-  return models.empty() ? std::string{"48V"} : models.front().id;
+/// A pack a cabinet reported, as the store knows it (read once), or new with the model guessed
+/// from the rider's pack, the slot's last one, or the first in the catalogue.
+struct reported {
+  twin::battery pack;
+  bool known = false;  ///< the store has it
+};
+
+reported reported_pack(store& db, const std::string& pack_sn, const std::optional<twin::rider>& r,
+                       const twin::station& s, int slot) {
+  if (auto b = db.battery(pack_sn)) return {std::move(*b), true};
+  reported out;
+  out.pack.sn = pack_sn;
+  if (r && r->holding_sn == pack_sn && !r->holding_model.empty()) {
+    out.pack.model_id = r->holding_model;
+  } else if (slot_exists(s, slot) && !s.slots[static_cast<size_t>(slot - 1)].model_id.empty()) {
+    out.pack.model_id = s.slots[static_cast<size_t>(slot - 1)].model_id;
+  } else {
+    auto models = db.models();
+    out.pack.model_id = models.empty() ? std::string{"48V"} : models.front().id;
+  }
+  return out;
 }
 
 int capacity_of(store& db, const std::string& model_id) {
   auto m = db.model(model_id);
   return m ? m->capacity_wh : 0;
-}
-
-twin::battery pack_of(store& db, const std::string& sn, const std::string& model_id) {
-  if (auto b = db.battery(sn)) return *b;
-  twin::battery b;
-  b.sn = sn;
-  b.model_id = model_id;
-  return b;
 }
 
 cabinet_answer battery_in(store& db, const cabinet_swap& e, twin::station& s, json& record) {
@@ -72,13 +76,13 @@ cabinet_answer battery_in(store& db, const cabinet_swap& e, twin::station& s, js
     out.problem = "BatteryIn into slot " + std::to_string(p.evse_id) + ", which station " + s.sn + " does not have";
     return out;
   }
-  const auto model = model_for(db, p.sn, r, s, p.evse_id);
-  auto pack = pack_of(db, p.sn, model);
+  auto [pack, known] = reported_pack(db, p.sn, r, s, p.evse_id);
+  const auto model = pack.model_id;
   const int capacity = capacity_of(db, model);
   const auto drawn = twin::energy_drawn_wh(capacity, pack.soh, pack.soc, p.soc);
   twin::apply_return(s, p.evse_id, pack, p.soc, capacity);
   pack.soh = p.soh;  // the cabinet read it from the pack's BMS
-  if (!db.battery(pack.sn)) (void)db.add_battery(pack);
+  if (!known) (void)db.add_battery(pack);
   db.save_battery(pack);
   db.save_station(s);
   record = json{{"rider", e.rider_id}, {"pack", p.sn}, {"model", model}, {"slot", p.evse_id}, {"soc", p.soc},
@@ -125,10 +129,9 @@ cabinet_answer battery_out(store& db, const cabinet_swap& e, twin::station& s) {
   }
   auto in = docked_of(db, s.sn, e.request_id);
   auto acc = account_of(db, e.rider_id);
-  const auto model = model_for(db, p.sn, acc.r, s, p.evse_id);
-  auto issued = pack_of(db, p.sn, model);
+  auto [issued, known] = reported_pack(db, p.sn, acc.r, s, p.evse_id);
+  const auto model = issued.model_id;
   issued.soh = p.soh;
-  const bool known = db.battery(issued.sn).has_value();
 
   swap_record rec;
   rec.key = cabinet_swap_key(s.sn, e.request_id);
