@@ -1,6 +1,7 @@
-// swaptwin-viewer: the thin GLFW + OpenGL 3 shell round the viewer UI library, fed from a
-// back-office database (app/viewer_model_from_db). Reads the model once, and again every
-// --refresh-s seconds; --screenshot renders --frames frames and writes the last one as a PNG.
+// swaptwin-viewer: the thin GLFW + OpenGL 3 shell round the viewer UI library. Its model comes
+// from one source (app/viewer_source.hpp): a simulation run in-process (SCENARIO), a journal
+// replayed (--replay), a live server's feed (--connect) or a back-office database (--db).
+// --screenshot renders --frames frames and writes the last one as a PNG.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -20,8 +21,7 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
-#include "adapters/store.hpp"
-#include "app/viewer_model_from_db.hpp"
+#include "app/viewer_source.hpp"
 #include "twin/time.hpp"
 #include "viewer/ui.hpp"
 
@@ -31,6 +31,14 @@ using namespace swaptwin;
 
 /// Options of swaptwin-viewer.
 struct options {
+  std::string scenario;     // positional: simulate it in-process
+  std::string replay;       // --replay JOURNAL
+  std::string connect;      // --connect HOST:PORT
+  std::string token;
+  bool feed_json = false;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> days;
+  double wait_s = 10;
   std::string db_path;
   std::string now_text;
   std::string tz;
@@ -88,12 +96,29 @@ bool write_png(const std::string& path, int w, int h) {
   return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)) != 0;
 }
 
+/// The one source the command line names, or an error for the user.
+std::unique_ptr<app::viewer_source> make_source(const options& o, std::optional<std::int64_t> now_ms) {
+  const int sources = !o.scenario.empty() + !o.replay.empty() + !o.connect.empty() + !o.db_path.empty();
+  if (sources != 1)
+    throw std::invalid_argument("give exactly one source: SCENARIO, --replay JOURNAL, --connect HOST:PORT or --db FILE");
+  if (!o.scenario.empty()) return app::make_sim_source({o.scenario, o.seed, o.days, now_ms, o.tz});
+  if (!o.replay.empty()) return app::make_replay_source({o.replay, now_ms, o.tz});
+  if (!o.connect.empty()) {
+    const auto colon = o.connect.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == o.connect.size())
+      throw std::invalid_argument("--connect: \"" + o.connect + "\" is not HOST:PORT, e.g. 127.0.0.1:8090");
+    if (o.token.empty()) throw std::invalid_argument("--connect needs --token (make one with `swaptwin admin token add`)");
+    return app::make_live_source({o.connect.substr(0, colon), o.connect.substr(colon + 1), o.token, o.tz, o.feed_json});
+  }
+  return app::make_db_source({o.db_path, now_ms, o.tz, o.refresh_s});
+}
+
 int run(const options& o) {
-  if (!std::filesystem::exists(o.db_path)) return fail("no such database: " + o.db_path + " (make one with `swaptwin demo --db FILE`)");
-  std::optional<twin::unix_ms> fixed_now;
+  std::optional<std::int64_t> fixed_now;
   if (!o.now_text.empty()) {
-    fixed_now = twin::parse_instant(o.now_text);
-    if (!fixed_now) return fail("--now: \"" + o.now_text + "\" is not an instant like 2026-11-23T08:30:00Z");
+    auto t = twin::parse_instant(o.now_text);
+    if (!t) return fail("--now: \"" + o.now_text + "\" is not an instant like 2026-11-23T08:30:00Z");
+    fixed_now = t->time_since_epoch().count();
   }
   viewer::ui_state state;
   if (!o.panel_name.empty()) {
@@ -113,17 +138,11 @@ int run(const options& o) {
   const bool shooting = !o.screenshot.empty();
   if (shooting && o.frames < 2) return fail("--frames: at least 2 (the first frame draws every title bar active)");
 
-  adapters::store_options so;
-  so.create = false;
-  adapters::store db{o.db_path, so};
-  const std::string tz = o.tz.empty() ? db.setting("timezone").value_or("UTC") : o.tz;
-  // Virtual time: --now (or the wall clock at start), moved on by the Time panel's controls.
-  std::int64_t now_ms =
-      (fixed_now ? *fixed_now : std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()))
-          .time_since_epoch().count();
-  auto load = [&] { return app::model_from_store(db, twin::unix_ms{std::chrono::milliseconds{now_ms}}, tz); };
-  viewer::view_model vm = load();
-  if (!o.station_sn.empty() && !viewer::find_station(vm, o.station_sn)) return fail("--station: no station " + o.station_sn);
+  auto source = make_source(o, fixed_now);
+  viewer::view_model vm;
+  source->frame(0.0, state, vm);  // the first model, before any window: a bad --station fails early
+  if (!o.station_sn.empty() && source->ready() && !viewer::find_station(vm, o.station_sn))
+    return fail("--station: no station " + o.station_sn);
 
   glfwSetErrorCallback([](int, const char* what) { std::cerr << "swaptwin-viewer: GLFW: " << what << '\n'; });
   if (!glfwInit()) return fail("no display: run under xvfb-run -a");
@@ -151,34 +170,23 @@ int run(const options& o) {
 
   int status = 0;
   auto last = std::chrono::steady_clock::now();
-  double since_load_s = 0;
-  for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
+  const auto wait_until = last + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(o.wait_s));
+  int counted = 0;  // screenshot frames drawn since the source became ready
+  while (!glfwWindowShouldClose(window)) {
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     auto t = std::chrono::steady_clock::now();
-    double dt = shooting ? 1.0 / 60.0 : std::chrono::duration<double>(t - last).count();
+    const double dt = std::chrono::duration<double>(t - last).count();
     last = t;
-    if (shooting) io.DeltaTime = static_cast<float>(dt);  // fixed step: identical pictures
-
-    // Virtual time and the model: a jump or --refresh-s reloads; stepping only moves "now".
-    const std::int64_t before = now_ms;
-    now_ms += viewer::advance(state.time, shooting ? 0.0 : dt);
-    if (auto jump = viewer::take_jump(state.time)) now_ms = *jump;
-    since_load_s += dt;
-    if (!shooting && (since_load_s >= o.refresh_s || now_ms - before > 60'000)) {
-      vm = load();
-      since_load_s = 0;
-    }
-    vm.now_ms = now_ms;
+    if (shooting) io.DeltaTime = 1.0f / 60.0f;  // fixed step: identical pictures
+    source->frame(shooting ? 0.0 : dt, state, vm);
 
     ImGui::NewFrame();
     viewer::draw_ui(vm, state);
     ImGui::Render();
-    for (const auto& a : state.actions) {
-      (void)a;
-      std::cerr << "swaptwin-viewer: read-only database view: the action was not sent (the operator API does that)\n";
-    }
+    for (const auto& a : state.actions) source->act(a);
     state.actions.clear();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
@@ -186,9 +194,16 @@ int run(const options& o) {
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (shooting && frame >= o.frames) {
-      if (!write_png(o.screenshot, fw, fh)) status = fail("cannot write " + o.screenshot);
-      break;
+    if (shooting) {
+      if (source->ready()) ++counted;
+      else if (t > wait_until) {
+        status = fail("no model within --wait-s " + std::to_string(o.wait_s) + " s: " + vm.source.status);
+        break;
+      }
+      if (counted >= o.frames) {
+        if (!write_png(o.screenshot, fw, fh)) status = fail("cannot write " + o.screenshot);
+        break;
+      }
     }
     glfwSwapBuffers(window);
   }
@@ -203,11 +218,23 @@ int run(const options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"swaptwin-viewer: the Dear ImGui viewer of a swaptwin back-office database"};
+  CLI::App app{"swaptwin-viewer: the Dear ImGui viewer of the swaptwin twin. One source: SCENARIO (simulated\n"
+               "in-process), --replay JOURNAL, --connect HOST:PORT --token T (a live `swaptwin serve --api-listen`),\n"
+               "or --db FILE (a back-office database)."};
   options o;
-  app.add_option("--db", o.db_path, "Back-office database (SQLite), e.g. from `swaptwin demo`")->required();
-  app.add_option("--now", o.now_text, "Show the back office as of this UTC instant (default: the wall clock)");
-  app.add_option("--tz", o.tz, "Operator's time zone (IANA name; default: the database's timezone setting, else UTC)");
+  app.add_option("scenario", o.scenario, "Scenario file (*.textproto) to simulate in-process, virtual time stepped each frame");
+  app.add_option("--replay", o.replay, "Play this journal (journal.bin of `swaptwin sim --out`) with a time slider");
+  app.add_option("--connect", o.connect, "Follow a live server's feed at HOST:PORT (its --api-listen)");
+  app.add_option("--token", o.token, "API token for --connect (`swaptwin admin token add`); actions need operator or admin");
+  app.add_flag("--feed-json", o.feed_json, "Ask the live feed for protobuf's JSON encoding instead of binary");
+  app.add_option("--seed", o.seed, "With SCENARIO: the random seed instead of the scenario's");
+  app.add_option("--days", o.days, "With SCENARIO: simulated days instead of the scenario's duration")->check(CLI::PositiveNumber);
+  app.add_option("--db", o.db_path, "Back-office database (SQLite), e.g. from `swaptwin demo`");
+  app.add_option("--now", o.now_text,
+                 "Start at this UTC instant (SCENARIO, --replay: simulated up to it; --db: as of it; default: the start, or the wall clock)");
+  app.add_option("--tz", o.tz, "Operator's time zone (IANA name; default: the source's, else UTC)");
+  app.add_option("--wait-s", o.wait_s, "With --screenshot: wait this long for the source's first model (a live feed)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--panel", o.panel_name, "Panel to open: " + panel_names() + " (case and punctuation ignored)");
   app.add_option("--station", o.station_sn, "Select this station (opens Station detail unless --panel says otherwise)");
   app.add_option("--screenshot", o.screenshot, "Render --frames frames, write the last one to this PNG and exit");

@@ -1,4 +1,5 @@
 // Time panel: pause, step, speed, jump. It only writes requests into ui_state::time.
+#include <algorithm>
 #include <string>
 
 #include "viewer/format.hpp"
@@ -44,6 +45,22 @@ void draw_time(const view_model& vm, ui_state& state) {
   }
   if (!state.jump_buffer.empty() && !valid) ImGui::TextDisabled("not a time: YYYY-MM-DD HH:MM");
   if (t.jump_to_ms) ImGui::Text("Jumping to %s", local_time(vm, *t.jump_to_ms).c_str());
+
+  // A source with a timeline (a replay): a slider over it, in whole minutes; letting go jumps.
+  const source_view& src = vm.source;
+  if (src.timeline_end_ms > src.timeline_start_ms) {
+    ImGui::Separator();
+    ImGui::Text("Timeline: %s .. %s", local_time(vm, src.timeline_start_ms).c_str(),
+                local_time(vm, src.timeline_end_ms).c_str());
+    const std::int64_t lo = 0, hi = (src.timeline_end_ms - src.timeline_start_ms) / 60'000;
+    std::int64_t& minute = state.timeline_minute;
+    if (!state.timeline_dragging) minute = std::clamp<std::int64_t>((vm.now_ms - src.timeline_start_ms) / 60'000, lo, hi);
+    ImGui::SetNextItemWidth(-1);
+    const std::string label = format_local_time(src.timeline_start_ms + minute * 60'000, vm.utc_offset_minutes);
+    ImGui::SliderScalar("##timeline", ImGuiDataType_S64, &minute, &lo, &hi, label.c_str());
+    state.timeline_dragging = ImGui::IsItemActive();
+    if (ImGui::IsItemDeactivatedAfterEdit()) t.jump_to_ms = src.timeline_start_ms + minute * 60'000;
+  }
 }
 
 }  // namespace swaptwin::viewer::detail

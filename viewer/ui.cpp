@@ -55,6 +55,17 @@ void draw_navigation(const view_model& vm, ui_state& state) {
   } else {
     ImGui::Text("%dx", state.time.speed);
   }
+  const source_view& src = vm.source;
+  if (src.label.empty() && src.status.empty()) return;
+  ImGui::Separator();
+  if (!src.label.empty()) ImGui::TextWrapped("%s", src.label.c_str());
+  if (!src.status.empty()) {
+    if (src.degraded) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colours::online_low_stock));
+    ImGui::TextWrapped("%s", src.status.c_str());
+    if (src.degraded) ImGui::PopStyleColor();
+  }
+  if (src.read_only) ImGui::TextDisabled("read-only");
+  if (!src.last_action.empty()) ImGui::TextWrapped("%s", src.last_action.c_str());
 }
 
 /// The selected panel's content.

@@ -116,6 +116,8 @@ struct ui_state {
   std::vector<action> actions;              ///< queued operator actions; the shell takes them
   std::string rename_buffer;                ///< the Stations panel's rename text field
   std::string jump_buffer;                  ///< the Time panel's "jump to" text field
+  std::int64_t timeline_minute = 0;         ///< the Time panel's timeline slider, minutes from the timeline's start
+  bool timeline_dragging = false;           ///< the slider is held: the source's time does not move it
   float navigation_width = 210;             ///< width of the left navigation bar in pixels
   bool copy_panel_text = false;             ///< copy the next frame's panel as text to ImGui's clipboard
 };

@@ -160,6 +160,18 @@ struct dashboard_view {
   int open_work_orders = 0;                 ///< work orders not done
 };
 
+/// Where the model comes from and how that is going: shown under the clock in the navigation bar,
+/// and the Time panel's slider when the source has a timeline (a replay).
+struct source_view {
+  std::string label;               ///< "simulation metro", "live 127.0.0.1:8090", "replay run.journal", "database back.db"
+  std::string status;              ///< "connected", "connection lost (...), retrying in 2 s"; empty: nothing to say
+  bool degraded = false;           ///< the status is a warning (shown in amber): stale data, lost link
+  bool read_only = true;           ///< operator actions cannot be sent from this source (no API, or a viewer token)
+  std::string last_action;         ///< the outcome of the last action sent ("renamed SZ-0001", "403: needs operator")
+  std::int64_t timeline_start_ms = 0;  ///< with timeline_end_ms > timeline_start_ms: a slider over [start, end]
+  std::int64_t timeline_end_ms = 0;    ///< end of the timeline (Unix ms); 0: no timeline
+};
+
 /// Everything the viewer shows in one frame.
 struct view_model {
   std::int64_t now_ms = 0;               ///< the (virtual or real) current time, Unix ms
@@ -175,6 +187,7 @@ struct view_model {
   std::vector<agent_view> agents;        ///< field agents
   std::vector<work_order_view> work_orders;  ///< work orders
   std::vector<alert_view> alerts;        ///< alerts, newest last
+  source_view source;                    ///< where all this comes from, and its state
 };
 
 /// The station with serial number `sn`, or nullptr.
