@@ -255,4 +255,11 @@ std::vector<work_order> store::work_orders(bool open_only) {
   return out;
 }
 
+std::optional<work_order> store::find_work_order(std::int64_t id) {
+  auto st = db_->prepare(std::string{"SELECT "} + rows::work_order_columns + " FROM work_orders WHERE id = ?");
+  st->bind_all(id);
+  if (!st->step()) return std::nullopt;
+  return rows::read_work_order(*st);
+}
+
 }  // namespace swaptwin::adapters

@@ -228,6 +228,8 @@ class store {
   /// True when a work order for `kind` at station `sn`, slot `slot` (0: the station) is not resolved.
   bool has_open_work_order(const std::string& sn, twin::alert_kind kind, int slot);
   std::vector<twin::work_order> work_orders(bool open_only);
+  /// The work order with id `id`, or nullopt.
+  std::optional<twin::work_order> find_work_order(std::int64_t id);
 
   // Settings.
   std::optional<std::string> setting(const std::string& key);
