@@ -9,6 +9,7 @@
 #include <date/tz.h>
 
 #include "twin/money.hpp"
+#include "viewer/format.hpp"
 
 namespace swaptwin::app {
 
@@ -98,23 +99,12 @@ std::string alert_text(const work_order& w) {
   return what + ", work order WO-" + std::to_string(w.id) + " " + words(to_string(w.state));
 }
 
-// True when every character of UTF-8 `s` is in Latin-1 (what ImGui's default font draws).
-bool latin1(const std::string& s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) continue;
-    if (c != 0xC2 && c != 0xC3) return false;  // two-byte sequences of U+0080..U+00FF only
-    ++i;
-  }
-  return true;
-}
-
 vw::currency_format format_of(const std::string& code) {
   vw::currency_format f{code, {}, 2};
   if (auto info = find_currency(code)) {
     f.decimals = info->minor_digits;
     std::string symbol{info->symbol};
-    if (latin1(symbol)) f.symbol = symbol;  // else the code: the default font has no glyph for it
+    if (vw::default_font_draws(symbol)) f.symbol = symbol;  // else the code: the default font has no glyph for it
   }
   return f;
 }
@@ -246,11 +236,8 @@ void fill_dashboard(adapters::store& db, unix_ms now, const std::string& tz, vw:
 }  // namespace
 
 viewer::station_category station_category_of(const station& s, int ready_packs) {
-  if (!s.link.online) return viewer::station_category::offline;
-  for (auto& sl : s.slots)
-    if (sl.state == slot_state::fault) return viewer::station_category::fault;
-  return ready_packs <= low_stock_threshold ? viewer::station_category::online_low_stock
-                                            : viewer::station_category::online_stocked;
+  const bool fault = std::any_of(s.slots.begin(), s.slots.end(), [](const slot& sl) { return sl.state == slot_state::fault; });
+  return viewer::category_of(s.link.online, fault, ready_packs);
 }
 
 int utc_offset_minutes(const std::string& tz, unix_ms now) {

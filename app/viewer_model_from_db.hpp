@@ -10,9 +10,6 @@
 
 namespace swaptwin::app {
 
-/// An online station with at most this many ready packs is `online_low_stock` (amber on the map).
-inline constexpr int low_stock_threshold = 2;
-
 /// The whole view model as the back office stands in `db`, seen at instant `now` by an operator in
 /// time zone `tz` (IANA name, e.g. "Africa/Nairobi"): stations with their slots and colour category,
 /// packs, riders, plans, deposits, agents, open work orders (and one alert per open work order),
@@ -21,9 +18,8 @@ inline constexpr int low_stock_threshold = 2;
 /// is not a known time zone, and sql::store_error when the database cannot be read.
 viewer::view_model model_from_store(adapters::store& db, twin::unix_ms now, const std::string& tz);
 
-/// The map category of station `s` given its ready-pack count: offline when not connected, fault
-/// when connected with a faulted slot, low stock when `ready_packs` <= low_stock_threshold, else
-/// stocked.
+/// The map category of station `s` given its ready-pack count (viewer::category_of: offline, fault,
+/// low stock at viewer::low_stock_threshold ready packs or fewer, else stocked).
 viewer::station_category station_category_of(const twin::station& s, int ready_packs);
 
 /// UTC offset of time zone `tz` at `now`, in minutes (east positive). Throws std::invalid_argument

@@ -140,4 +140,14 @@ bool parse_local_time(const std::string& text, int utc_offset_minutes, std::int6
   return true;
 }
 
+bool default_font_draws(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) continue;
+    if (c != 0xC2 && c != 0xC3) return false;  // two-byte sequences of U+0080..U+00FF only
+    ++i;
+  }
+  return true;
+}
+
 }  // namespace swaptwin::viewer

@@ -13,6 +13,10 @@ namespace swaptwin::viewer {
 /// when negative; the code instead of the symbol when the symbol is empty ("RWF 1,500").
 std::string format_money(std::int64_t minor, const currency_format& currency);
 
+/// True when ImGui's default font can draw every character of UTF-8 `text` (Latin-1 only): a
+/// currency symbol it cannot draw (₹, ₦, ...) is better shown as the ISO code.
+bool default_font_draws(const std::string& text);
+
 /// format_money with the view model's format for the amount's currency.
 std::string format_money(const money_amount& amount, const view_model& vm);
 

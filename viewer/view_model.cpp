@@ -2,6 +2,12 @@
 
 namespace swaptwin::viewer {
 
+station_category category_of(bool online, bool any_slot_fault, int ready_packs) {
+  if (!online) return station_category::offline;
+  if (any_slot_fault) return station_category::fault;
+  return ready_packs <= low_stock_threshold ? station_category::online_low_stock : station_category::online_stocked;
+}
+
 const station_view* find_station(const view_model& vm, const std::string& sn) {
   for (const station_view& s : vm.stations) {
     if (s.sn == sn) return &s;

@@ -33,6 +33,14 @@ enum class station_category {
   fault,             ///< connected but reporting a fault
 };
 
+/// An online station with at most this many ready packs is `online_low_stock` (amber on the map).
+/// Every source (database, simulation, live feed) categorises stations with this one threshold.
+inline constexpr int low_stock_threshold = 2;
+
+/// The category of a station: offline when not connected, fault when connected with a faulted slot,
+/// low stock at `low_stock_threshold` ready packs or fewer, else stocked.
+station_category category_of(bool online, bool any_slot_fault, int ready_packs);
+
 /// The state of one slot (door) of a station cabinet.
 enum class slot_state {
   empty,     ///< no pack

@@ -74,7 +74,7 @@ TEST_F(ViewerModelTest, CountsCategoriesMoneyAndTime) {
   EXPECT_EQ(online->name, "Futian");
   EXPECT_TRUE(online->online);
   EXPECT_EQ(online->ready_packs, 2);  // slots 1 and 4
-  EXPECT_EQ(online->category, vw::station_category::online_low_stock);  // 2 <= low_stock_threshold
+  EXPECT_EQ(online->category, vw::station_category::online_low_stock);  // 2 <= viewer::low_stock_threshold
   EXPECT_EQ(online->last_seen_ms, at("2026-11-15T09:59:00Z").time_since_epoch().count());
   EXPECT_FALSE(offline->online);
   EXPECT_EQ(offline->category, vw::station_category::offline);
