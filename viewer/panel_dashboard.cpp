@@ -7,6 +7,27 @@
 
 namespace swaptwin::viewer::detail {
 
+namespace {
+
+/// Hour labels (00, 03, ... 21) under a histogram of `bars` hourly bars drawn in [min, max]: each
+/// label centred under its bar, as ImGui lays the bars out inside the frame padding.
+void draw_hour_axis(ImVec2 min, ImVec2 max, int bars) {
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const float left = min.x + pad.x, bar_w = (max.x - pad.x - left) / static_cast<float>(bars);
+  const float y = ImGui::GetCursorScreenPos().y;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 colour = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  for (int h = 0; h < bars; h += 3) {
+    char label[4];
+    std::snprintf(label, sizeof label, "%02d", h);
+    const float w = ImGui::CalcTextSize(label).x;
+    draw->AddText(ImVec2(left + (static_cast<float>(h) + 0.5f) * bar_w - w / 2, y), colour, label);
+  }
+  ImGui::Dummy(ImVec2(max.x - min.x, ImGui::GetTextLineHeight()));
+}
+
+}  // namespace
+
 void draw_dashboard(const view_model& vm, ui_state& /*state*/) {
   const dashboard_view& d = vm.dashboard;
   ImGui::Text("Today, %s", local_time(vm, vm.now_ms).c_str());
@@ -40,6 +61,7 @@ void draw_dashboard(const view_model& vm, ui_state& /*state*/) {
   const float width = std::max(200.0f, ImGui::GetContentRegionAvail().x);
   ImGui::PlotHistogram("##swaps_per_hour", d.swaps_per_hour.data(), static_cast<int>(d.swaps_per_hour.size()),
                        0, overlay, 0.0f, std::max(1.0f, peak * 1.1f), ImVec2(width, 160));
+  draw_hour_axis(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), static_cast<int>(d.swaps_per_hour.size()));
 }
 
 }  // namespace swaptwin::viewer::detail

@@ -122,11 +122,21 @@ void draw_map(const view_model& vm, ui_state& state) {
   }
 
   const station_view* under_mouse = hovered ? station_at(vm, view, io.MousePos) : nullptr;
+  int visible = 0;
   for (const station_view& s : vm.stations) {
     const ImVec2 p = project(view, s.lat, s.lon);
     draw->AddCircleFilled(p, marker_radius, category_colour(s.category), marker_segments);
     if (s.sn == state.selected_station) {
       draw->AddCircle(p, marker_radius + 3, colours::selection, marker_segments * 2, 1.5f);
+    }
+    visible += p.x >= view.canvas_min.x && p.x < canvas_max.x && p.y >= view.canvas_min.y && p.y < canvas_max.y;
+  }
+  // Names beside the markers when few enough are in view to read them (zoom in for more).
+  if (visible <= max_labelled_stations) {
+    for (const station_view& s : vm.stations) {
+      const ImVec2 p = project(view, s.lat, s.lon);
+      draw->AddText(ImVec2(p.x + marker_radius + 3, p.y - ImGui::GetTextLineHeight() / 2), colours::label,
+                    s.name.empty() ? s.sn.c_str() : s.name.c_str());
     }
   }
   draw->PopClipRect();

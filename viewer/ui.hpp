@@ -44,10 +44,14 @@ inline constexpr ImU32 fault = IM_COL32(220, 50, 47, 255);              ///< red
 inline constexpr ImU32 agent = IM_COL32(66, 133, 244, 255);             ///< blue (triangle and route)
 inline constexpr ImU32 selection = IM_COL32(255, 255, 255, 255);        ///< ring round the selected station
 inline constexpr ImU32 map_background = IM_COL32(24, 28, 34, 255);     ///< canvas fill
+inline constexpr ImU32 label = IM_COL32(210, 214, 220, 255);            ///< station names on the map
 }  // namespace colours
 
 /// The map colour of a station category.
 ImU32 category_colour(station_category c);
+
+/// The map writes station names beside the markers when at most this many stations are in view.
+inline constexpr int max_labelled_stations = 40;
 
 /// Map marker geometry: every station is one filled circle of this radius and segment count.
 inline constexpr float marker_radius = 6.0f;

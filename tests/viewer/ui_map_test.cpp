@@ -90,6 +90,15 @@ TEST_F(HeadlessUi, MapOfAThousandStationsDrawsAThousandMarkers) {
   frame();
   frame();
   EXPECT_EQ(map_vertices_of(colours::online_stocked), 1000 * marker_segments);
+  EXPECT_EQ(map_vertices_of(colours::label), 0);  // 1,000 names would be a smear: none until zoomed in
+}
+
+TEST_F(HeadlessUi, MapNamesTheStationsWhenFewAreInView) {
+  state.selected_panel = panel::map;
+  frame();
+  frame();
+  // Each glyph is a quad of 4 vertices; every station's name (or SN) has at least 3 glyphs.
+  EXPECT_GE(map_vertices_of(colours::label), static_cast<int>(vm.stations.size()) * 3 * 4);
 }
 
 }  // namespace
