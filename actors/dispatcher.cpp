@@ -14,13 +14,6 @@ void journal(self_ptr self, sim_event e) {
   if (self->state.setup.journal) self->send(self->state.setup.journal, event_atom::value, std::move(e));
 }
 
-bool on_shift(const agent_info& a, std::int64_t now_ms, std::int64_t offset_ms) {
-  const auto local = now_ms + offset_ms;
-  const auto hour = static_cast<int>(((local % 86400000) + 86400000) % 86400000 / 3600000);
-  if (a.shift_start_h <= a.shift_end_h) return hour >= a.shift_start_h && hour < a.shift_end_h;
-  return hour >= a.shift_start_h || hour < a.shift_end_h;  // a night shift over midnight
-}
-
 twin::alert_kind kind_of(const std::string& text) {
   twin::alert_kind k = twin::alert_kind::station_offline;
   twin::from_string(text, k);
@@ -71,6 +64,13 @@ void resolve(self_ptr self, twin::work_order& w, std::int64_t now, std::int64_t 
                           breached ? 1 : 0, std::to_string(w.id)});
 }
 }  // namespace
+
+bool on_shift(const agent_info& a, std::int64_t now_ms, std::int64_t offset_ms) {
+  const auto local = now_ms + offset_ms;
+  const auto hour = static_cast<int>(((local % 86400000) + 86400000) % 86400000 / 3600000);
+  if (a.shift_start_h <= a.shift_end_h) return hour >= a.shift_start_h && hour < a.shift_end_h;
+  return hour >= a.shift_start_h || hour < a.shift_end_h;  // a night shift over midnight
+}
 
 std::string choose_agent(const dispatcher_state& st, const std::string& sn, std::int64_t now_ms) {
   auto s = st.stations.find(sn);

@@ -66,6 +66,10 @@ struct dispatcher_state {
 /// `done_atom, order, agent, at_ms` (from agents).
 caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, dispatcher_setup setup);
 
+/// True when agent `a` is on shift at `now_ms` (local hours: UTC + `offset_ms`; a shift may run
+/// over midnight).
+bool on_shift(const agent_info& a, std::int64_t now_ms, std::int64_t offset_ms);
+
 /// The agent for order `w` at `sn`: the station's own agent if free and on shift, else the nearest
 /// free agent on shift in the station's region; empty when none.
 std::string choose_agent(const dispatcher_state& st, const std::string& sn, std::int64_t now_ms);
