@@ -22,6 +22,10 @@ std::int64_t ms(unix_ms t) { return t.time_since_epoch().count(); }
 
 vw::money_amount amount(std::int64_t minor, const std::string& currency) { return vw::money_amount{currency, minor}; }
 
+}  // namespace
+
+// The rules the other sources share (declared in the header).
+
 vw::slot_state slot_view_state(const station& s, const slot& sl) {
   const auto& off = s.desired.disabled_slots;
   if (sl.state == slot_state::disabled || std::find(off.begin(), off.end(), sl.index) != off.end())
@@ -108,6 +112,8 @@ vw::currency_format format_of(const std::string& code) {
   }
   return f;
 }
+
+namespace {
 
 void fill_stations(adapters::store& db, vw::view_model& vm) {
   std::map<std::string, double> temperature;  // pack SN -> last temperature

@@ -22,6 +22,33 @@ viewer::view_model model_from_store(adapters::store& db, twin::unix_ms now, cons
 /// low stock at viewer::low_stock_threshold ready packs or fewer, else stocked).
 viewer::station_category station_category_of(const twin::station& s, int ready_packs);
 
+// The rules of the mapping, shared with the sources that start from twin values (the simulation,
+// the replay): one place says how a slot, a pack's place, a plan or an alert is shown.
+
+/// A slot's state as the viewer shows it: disabled when the operator disabled it, else its own.
+viewer::slot_state slot_view_state(const twin::station& s, const twin::slot& sl);
+
+/// Where pack `b` is, for people: "station SZ-0001 slot 3", "rider R-12", "in transit", "warehouse".
+std::string where(const twin::battery& b);
+
+/// The viewer's KYC state of `k`.
+viewer::kyc_state kyc_of(twin::kyc_status k);
+
+/// A plan's kind for people: "month", "per km", "km bundle", "per swap", "swap bundle", "per kWh".
+std::string plan_kind_text(const twin::plan& p);
+
+/// Offline, slot fault and over-temperature are critical; door open and low stock warnings.
+viewer::alert_severity severity_of(twin::alert_kind k);
+
+/// Enum names as people read them: "station_offline" -> "station offline".
+std::string words(std::string_view name);
+
+/// The alert line of work order `w`: "Slot fault (slot 3), work order WO-7 en route".
+std::string alert_text(const twin::work_order& w);
+
+/// How currency `code` is shown: its symbol when the default font can draw it, else the code.
+viewer::currency_format format_of(const std::string& code);
+
 /// UTC offset of time zone `tz` at `now`, in minutes (east positive). Throws std::invalid_argument
 /// when `tz` is unknown.
 int utc_offset_minutes(const std::string& tz, twin::unix_ms now);
