@@ -12,6 +12,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/feed_session.hpp"
+
 namespace swaptwin::adapters {
 
 namespace {
@@ -25,6 +27,7 @@ using tcp = net::ip::tcp;
 struct api_core {
   api_server_options options;
   std::optional<store> db;
+  std::unique_ptr<feed_detail::feed_server> feed;  // GET /v1/feed (null without a hub)
   twin::unix_ms now() const {
     if (options.now) return options.now();
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -63,6 +66,7 @@ class session : public std::enable_shared_from_this<session> {
     if (ec == http::error::body_limit) return too_large();
     if (ec) return close();
     auto& req = parser_->get();
+    if (feed_detail::is_feed_target({req.target().data(), req.target().size()})) return feed(req);
     api_request in{std::string{req.method_string()}, std::string{req.target()},
                    std::string{req[http::field::authorization]}, std::move(req.body())};
     api_response out;
@@ -71,7 +75,26 @@ class session : public std::enable_shared_from_this<session> {
     } catch (const std::exception& e) {
       out = {500, nlohmann::json{{"error", "internal"}, {"message", e.what()}}.dump(), false, {}};
     }
+    // The feed sees what an action changed at its next tick (an admin command from another
+    // process waits for its periodic re-read).
+    if (core_.options.feed && req.method() != http::verb::get && out.status < 300)
+      feed_detail::note_action(*core_.options.feed, in.target);
     write(std::move(out), req.version(), req.keep_alive());
+  }
+
+  // GET /v1/feed: admitted, the connection becomes a feed subscription; else an HTTP answer.
+  void feed(http::request<http::string_body>& req) {
+    if (!core_.feed) return write({404, R"({"error":"route.unknown","message":"no operator feed on this server"})", false, {}},
+                                  req.version(), req.keep_alive());
+    bool json = false;
+    std::optional<api_response> refusal;
+    try {
+      refusal = core_.feed->admit(*core_.db, req, json);
+    } catch (const std::exception& e) {
+      refusal = api_response{500, nlohmann::json{{"error", "internal"}, {"message", e.what()}}.dump(), false, {}};
+    }
+    if (refusal) return write(std::move(*refusal), req.version(), req.keep_alive());
+    core_.feed->accept(std::move(stream_), std::move(req), json);
   }
 
   void write(api_response out, unsigned version, bool keep_alive) {
@@ -172,6 +195,7 @@ bool api_server::start(std::string* error) {
     return fail("api: database " + opt.db_path + ": " + e.what());
   }
   impl_->ioc.emplace(1);
+  if (opt.feed) impl_->core.feed = std::make_unique<feed_detail::feed_server>(*impl_->ioc, *opt.feed, opt);
   beast::error_code ec;
   const auto addr = net::ip::make_address(opt.address, ec);
   if (ec) return fail("api: \"" + opt.address + "\" is not an IP address");
@@ -184,6 +208,7 @@ bool api_server::start(std::string* error) {
   if (ec) return fail("api: listen on " + opt.address + ":" + std::to_string(opt.port) + ": " + ec.message());
   impl_->port = a.local_endpoint(ec).port();
   impl_->accept();
+  if (impl_->core.feed) impl_->core.feed->start();
   impl_->thread = std::thread([this] { impl_->ioc->run(); });
   return true;
 }
@@ -194,6 +219,7 @@ void api_server::stop() {
     return;
   }
   impl_->stopped = true;
+  if (impl_->core.feed) impl_->core.feed->stop();  // no more batches posted
   // The handler being run finishes; then the loop ends and pending operations are dropped with
   // the io_context (their sessions close their sockets as they are destroyed).
   net::post(*impl_->ioc, [this] {
@@ -205,5 +231,7 @@ void api_server::stop() {
 }
 
 std::uint16_t api_server::port() const noexcept { return impl_->port; }
+
+api_feed_stats api_server::feed_stats() const { return impl_->core.feed ? impl_->core.feed->stats() : api_feed_stats{}; }
 
 }  // namespace swaptwin::adapters

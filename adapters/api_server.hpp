@@ -4,7 +4,9 @@
 /// connection on the same database file (SQLite WAL: the serve's store actor is another connection).
 ///
 /// Threads: one I/O thread between start() and stop(); requests are handled on it, synchronously
-/// (small SQLite reads and writes). Beast and Asio stay in the .cpp files.
+/// (small SQLite reads and writes), and so are the operator feed's WebSocket subscribers (GET
+/// /v1/feed, feed_session.hpp; the hub's reads run on the hub's own thread). Beast and Asio stay in
+/// the .cpp files.
 
 #include <chrono>
 #include <cstddef>
@@ -18,6 +20,8 @@
 
 namespace swaptwin::adapters {
 
+class feed_hub;
+
 /// Settings and limits of an api_server.
 struct api_server_options {
   std::string db_path;                              ///< the back-office database (must exist)
@@ -29,6 +33,28 @@ struct api_server_options {
   std::chrono::milliseconds idle_timeout{30000};    ///< a keep-alive connection idle this long is closed
   /// The time actions and the dashboard use; unset = the system clock.
   std::function<twin::unix_ms()> now;
+  /// The operator feed (GET /v1/feed, WebSocket) serves this hub's board and batches; null: no
+  /// feed (404). Not owned: it must outlive the server.
+  feed_hub* feed = nullptr;
+  /// A feed subscriber's outbound queue (messages waiting behind the one being written), in bytes.
+  /// A delta that would pass it drops the queue; a fresh snapshot follows once the socket drains.
+  std::size_t feed_queue_bytes = 4 * 1024 * 1024;
+  int feed_resyncs_max = 3;                          ///< resyncs allowed within feed_resync_window; one more closes (1008)
+  std::chrono::milliseconds feed_resync_window{60000};  ///< see feed_resyncs_max
+  int feed_send_buffer_bytes = 0;                    ///< SO_SNDBUF of feed sockets; 0: the system's (tests make it small)
+};
+
+/// Counters of the operator feed's subscribers (api_server::feed_stats).
+struct api_feed_stats {
+  std::uint64_t subscribed = 0;       ///< subscriptions opened since start
+  std::uint64_t subscribers = 0;      ///< open now
+  std::uint64_t messages = 0;         ///< FeedMessages written to sockets
+  std::uint64_t bytes = 0;            ///< their bytes
+  std::uint64_t snapshots = 0;        ///< snapshots queued (first messages and resyncs)
+  std::uint64_t resyncs = 0;          ///< slow-subscriber overflows answered with a fresh snapshot
+  std::uint64_t closed_slow = 0;      ///< subscribers closed for falling behind too often
+  std::uint64_t station_deltas = 0;   ///< station deltas written to sockets
+  std::size_t peak_queued_bytes = 0;  ///< the largest outbound queue of any subscriber (the cap bounds it)
 };
 
 /// One HTTP request as the routes see it (no Beast types).
@@ -69,6 +95,8 @@ class api_server {
   void stop();
   /// The bound port (the ephemeral one when options.port was 0); 0 before start().
   std::uint16_t port() const noexcept;
+  /// The feed's counters (zero without a feed). Thread-safe.
+  api_feed_stats feed_stats() const;
 
  private:
   struct impl;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 #include <utility>
 
 #include <caf/all.hpp>
@@ -63,6 +64,11 @@ caf::error commit(self_ptr self) {
   st.appended += written;
   st.duplicates += static_cast<std::int64_t>(appended.size()) - written;
   ++st.commits;
+  if (st.cfg.on_committed && written > 0) {
+    store_commit c;
+    c.ledger = true;
+    st.cfg.on_committed(c);
+  }
   st.failures = 0;
   st.last_error.clear();
   for (auto& w : st.waiters)
@@ -100,6 +106,31 @@ void apply_link(store& db, const actors::link_record& l) {
   if (l.last_seen_ms > 0) c.last_seen = twin::from_ms(l.last_seen_ms);
   c.boot_id = l.boot_id;
   (void)db.set_link(l.sn, c);  // an unknown SN (pending, then deleted) has nothing to update
+}
+
+// Tells the listener which stations a committed cabinet batch touched.
+void notify_committed(store_actor_state& st, const std::vector<cabinet_write>& batch,
+                      const std::vector<actors::cabinet_answer>& answers, const std::vector<std::string>& failed) {
+  store_commit c;
+  c.writes = batch.size();
+  std::set<std::string> sns;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (auto* w = std::get_if<swap_waiter>(&batch[i])) {
+      if (!failed[i].empty() || answers[i].duplicate) continue;
+      ++c.swaps;
+      c.ledger = true;
+      sns.insert(w->event.station_sn);
+    } else if (auto* l = std::get_if<actors::link_record>(&batch[i])) {
+      sns.insert(l->sn);
+    } else if (auto* s = std::get_if<actors::slot_status>(&batch[i])) {
+      sns.insert(s->sn);
+    } else {
+      c.alerts = true;
+      sns.insert(std::get<actors::alert>(batch[i]).station_sn);
+    }
+  }
+  c.stations.assign(sns.begin(), sns.end());
+  st.cfg.on_committed(c);
 }
 
 // Applies the waiting cabinet writes in arrival order, each cabinet event in its savepoint, in
@@ -141,7 +172,10 @@ void commit_swaps(self_ptr self) {
       all_failed = e.what();
     }
   }
-  if (all_failed.empty()) ++st.swap_commits;
+  if (all_failed.empty()) {
+    ++st.swap_commits;
+    if (st.cfg.on_committed) notify_committed(st, batch, answers, failed);
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto* w = std::get_if<swap_waiter>(&batch[i]);
     if (!w) continue;
@@ -219,7 +253,10 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
       [=](actors::pending_atom, const std::string& sn, const std::string& firmware, std::int64_t at_ms) {
         return with_db<bool>(self, [&](store& db) -> caf::result<bool> {
           auto r = db.add_pending_station(sn, firmware, twin::from_ms(at_ms));
-          if (r) return true;
+          if (r) {
+            if (self->state.cfg.on_committed) self->state.cfg.on_committed(store_commit{{sn}, 0, 1, false, false});
+            return true;
+          }
           if (r.err().code == twin::errc::station_duplicate) return false;
           return store_failure(r.err().detail);
         });

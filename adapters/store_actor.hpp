@@ -23,6 +23,7 @@
 /// worker thread of the scheduler; under `testing` spawn it plainly.
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <utility>
 #include <variant>
@@ -37,6 +38,7 @@
 
 #include "actors/protocol.hpp"
 #include "adapters/store.hpp"
+#include "adapters/store_commit.hpp"
 #include "twin/ledger.hpp"
 
 namespace swaptwin::adapters {
@@ -51,6 +53,9 @@ struct store_actor_config {
   /// Longest a cabinet event waits for its batch's commit. Short: the cabinet is waiting for the
   /// answer, and events arriving meanwhile share the commit (group commit).
   caf::timespan swap_flush_interval = std::chrono::milliseconds{2};
+  /// Called on the store actor's thread after each successful commit with what it changed (the
+  /// operator feed marks those stations dirty). Keep it short and non-blocking; empty: nobody listens.
+  std::function<void(const store_commit&)> on_committed = {};
 };
 
 /// A cabinet event waiting for its batch's commit.

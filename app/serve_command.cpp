@@ -16,6 +16,7 @@
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
 #include "adapters/api_server.hpp"
+#include "adapters/feed_hub.hpp"
 #include "adapters/live_clock.hpp"
 #include "adapters/ocpp_gateway.hpp"
 #include "adapters/store_actor.hpp"
@@ -34,6 +35,8 @@ struct serve_args {
   double call_timeout_s = 30;
   int io_threads = 1;
   std::string api_listen;  // empty: no operator API
+  double feed_rescan_s = 5;  // the feed's full re-read (changes by other processes)
+  std::size_t feed_queue_kib = 4096;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" into its parts; false when it is neither.
@@ -97,14 +100,34 @@ int serve(const serve_args& a) {
   int code = 0;
   // The operator API opens its own store connection before the store actor opens its one, so a
   // new database is migrated by one of them at a time.
+  // The operator feed's hub reads the same file through its own connection (the database is
+  // created and migrated first, by a connection of its own).
+  std::unique_ptr<adapters::feed_hub> hub;
   std::unique_ptr<adapters::api_server> api;
   if (!a.api_listen.empty()) {
+    adapters::feed_hub_options h;
+    h.db_path = a.db;
+    h.rescan_interval = std::chrono::milliseconds{static_cast<std::int64_t>(a.feed_rescan_s * 1000)};
+    hub = std::make_unique<adapters::feed_hub>(h);
+    std::string error;
+    try {
+      adapters::store migrate{a.db};
+    } catch (const std::exception& e) {
+      std::cerr << "swaptwin serve: cannot open " << a.db << ": " << e.what() << '\n';
+      return 1;
+    }
+    if (!hub->open(&error)) {
+      std::cerr << "swaptwin serve: cannot start the operator feed: " << error << '\n';
+      return 1;
+    }
+    hub->start();
     adapters::api_server_options o;
     o.db_path = a.db;
     o.address = api_host;
     o.port = api_port;
+    o.feed = hub.get();
+    o.feed_queue_bytes = a.feed_queue_kib * 1024;
     api = std::make_unique<adapters::api_server>(o);
-    std::string error;
     if (!api->start(&error)) {
       std::cerr << "swaptwin serve: cannot start the operator API: " << error << '\n';
       return 1;
@@ -115,6 +138,7 @@ int serve(const serve_args& a) {
     // Detached: its handlers block on SQLite, which must not hold a worker of the scheduler.
     adapters::store_actor_config store_cfg;
     store_cfg.path = a.db;
+    if (hub) store_cfg.on_committed = [h = hub.get()](const adapters::store_commit& c) { h->committed(c); };
     auto store = sys.spawn<caf::detached>(adapters::store_actor, store_cfg);
     {
       adapters::gateway_config g;
@@ -134,7 +158,10 @@ int serve(const serve_args& a) {
       } else {
         std::cout << "listening on " << host << ':' << gateway.port() << (a.tls_cert.empty() ? " (ws)" : " (wss)")
                   << std::endl;
-        if (api) std::cout << "api listening on " << api_host << ':' << api->port() << std::endl;
+        if (api) {
+          std::cout << "api listening on " << api_host << ':' << api->port() << std::endl;
+          std::cout << "feed at ws://" << api_host << ':' << api->port() << "/v1/feed" << std::endl;
+        }
         int sig = 0;
         sigwait(&stop_signals, &sig);
         std::cerr << "swaptwin serve: " << ::strsignal(sig) << ": shutting down\n";
@@ -153,6 +180,16 @@ int serve(const serve_args& a) {
     }
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
   }  // ~actor_system waits for every actor to end
+  if (hub) {
+    hub->stop();
+    const auto f = hub->stats();
+    const auto s = api->feed_stats();
+    std::cerr << "swaptwin serve: feed: " << f.commits << " commits, " << f.stations_marked << " station marks, "
+              << f.station_deltas << " station deltas in " << f.batches << " batches, " << f.rescans
+              << " re-reads (longest " << static_cast<long>(f.rescan_ms_max) << " ms), " << s.subscribed
+              << " subscriptions, " << s.messages << " messages sent, " << s.resyncs << " resyncs, " << s.closed_slow
+              << " closed slow\n";
+  }
   return code;
 }
 
@@ -180,8 +217,18 @@ void add_serve_command(CLI::App& app, command& chosen) {
   c->add_option("--call-timeout-s", a->call_timeout_s, "Our CALL to a cabinet unanswered this long has failed (default 30)")
       ->check(CLI::PositiveNumber);
   c->add_option("--api-listen", a->api_listen,
-                "ADDR:PORT of the operator API (JSON over HTTP, bearer tokens from `swaptwin admin token add`); "
-                "default off; 127.0.0.1 recommended (a non-loopback address prints a warning); port 0 picks a free one");
+                "ADDR:PORT of the operator API (JSON over HTTP, bearer tokens from `swaptwin admin token add`) and its "
+                "feed: WebSocket GET /v1/feed, a snapshot then deltas (proto/swaptwin/v1/feed.proto), binary "
+                "protobuf or ?format=json; default off; 127.0.0.1 recommended (a non-loopback address prints a "
+                "warning); port 0 picks a free one");
+  c->add_option("--feed-rescan-s", a->feed_rescan_s,
+                "The feed re-reads every station this often, in seconds, to see changes made by other processes "
+                "(`swaptwin admin`); changes made here are seen within 100 ms (default 5)")
+      ->check(CLI::Range(0.1, 3600.0));
+  c->add_option("--feed-queue-kib", a->feed_queue_kib,
+                "A feed subscriber's outbound queue, in KiB: one that falls further behind gets a fresh snapshot, "
+                "and one that falls behind again after 3 of those within a minute is closed (default 4096)")
+      ->check(CLI::Range(16, 1048576));
   c->add_option("--io-threads", a->io_threads, "WebSocket I/O threads (default 1)")->check(CLI::Range(1, 16));
   c->callback([a, &chosen] {
     chosen = [a](cli_context&) { return serve(*a); };

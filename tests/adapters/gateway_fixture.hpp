@@ -167,6 +167,7 @@ class gateway_test : public ::testing::Test {
   std::mutex log_m_;
   std::condition_variable log_cv_;
   std::vector<std::string> log_;
+  std::function<void(const store_commit&)> on_committed_;  ///< the store actor's commit hook, set before start()
 
   void SetUp() override {
     fs::remove_all(dir_);
@@ -201,7 +202,9 @@ class gateway_test : public ::testing::Test {
     actors::register_types(*cfg_);
     cfg_->unix_offset_ms = adapters::live_unix_offset_ms();
     sys_ = std::make_unique<caf::actor_system>(*cfg_);
-    store_ = sys_->spawn<caf::detached>(store_actor, store_actor_config{db_, {}, 512, 200ms});
+    store_actor_config store_cfg{db_, {}, 512, 200ms};
+    store_cfg.on_committed = on_committed_;
+    store_ = sys_->spawn<caf::detached>(store_actor, store_cfg);
     gateway_config g;
     g.heartbeat_s = heartbeat_s;
     g.offline_after_beats = beats;

@@ -1,0 +1,318 @@
+// The operator feed's WebSocket subscribers (feed_session.hpp): admission, snapshot then deltas,
+// a bounded outbound queue per subscriber, resync with a fresh snapshot, close when hopeless.
+#include "adapters/feed_session.hpp"
+
+#include <chrono>
+#include <deque>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/tokens.hpp"
+
+namespace swaptwin::adapters::feed_detail {
+
+namespace {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+api_response error(int status, std::string_view code, const std::string& message, const std::string& field = {}) {
+  nlohmann::json j{{"error", code}, {"message", message}};
+  if (!field.empty()) j["field"] = field;
+  return api_response{status, j.dump(), status == 401, status == 405 ? "GET" : ""};
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The percent-decoded value of `name` in the query of `target`; nullopt when absent.
+std::optional<std::string> query_value(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  auto rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    std::string out;
+    const auto raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '%' && i + 2 < raw.size() && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+        out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
+        i += 2;
+      } else {
+        out.push_back(raw[i] == '+' ? ' ' : raw[i]);
+      }
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+using steady = std::chrono::steady_clock;
+}  // namespace
+
+/// One subscriber: snapshot, then the hub's batches in order, through a bounded queue.
+class feed_session : public std::enable_shared_from_this<feed_session> {
+ public:
+  feed_session(beast::tcp_stream stream, feed_server& server, bool json)
+      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(json) {}
+  ~feed_session() {
+    if (registered_) {
+      server_.sessions_.erase(this);
+      --counters_->subscribers;
+    }
+  }
+
+  void run(http::request<http::string_body> req) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "swaptwin"); }));
+    ws_.read_message_max(4096);  // subscribers have nothing to say but close frames
+    ws_.binary(!json_);
+    ws_.auto_fragment(false);
+    if (server_.options_.feed_send_buffer_bytes > 0) {
+      beast::error_code ec;
+      beast::get_lowest_layer(ws_).socket().set_option(
+          net::socket_base::send_buffer_size(server_.options_.feed_send_buffer_bytes), ec);
+    }
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts from here
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  }
+
+  // A batch of the hub, on the I/O thread. Queued as the shared batch (a subscriber pins it, it
+  // does not copy it); its seq is given when it is written, so dropped batches leave no gap.
+  void on_batch(const std::shared_ptr<const feed_batch>& batch) {
+    if (closing_ || batch->version <= version_) return;  // in the snapshot already
+    version_ = batch->version;
+    if (resync_) return;  // the coming snapshot will have it
+    const auto bytes = (json_ ? batch->json.size() : batch->binary.size()) + 32;
+    if (queued_bytes_ + bytes > server_.options_.feed_queue_bytes) return overflow();
+    queued_bytes_ += bytes;
+    queue_.push_back(queued{batch, nullptr, bytes});
+    note_peak();
+    flush();
+  }
+
+  // The server stops: a going-away close, then nothing more.
+  void shut(websocket::close_code code, const std::string& reason) {
+    if (closing_) return;
+    closing_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
+    close_reason_ = websocket::close_reason{code, reason};
+    if (!writing_) send_close();
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    registered_ = true;
+    server_.sessions_.insert(this);
+    ++counters_->subscribed;
+    ++counters_->subscribers;
+    send_snapshot("subscribed");
+    read();
+  }
+
+  void read() {
+    ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec) return self->ended();
+      self->in_.consume(n);  // nothing a subscriber says changes the feed
+      self->read();
+    });
+  }
+
+  void ended() {
+    closing_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
+
+  void send_snapshot(const std::string& reason) {
+    auto snap = server_.hub_.snapshot(reason);
+    version_ = snap.version;
+    resync_ = false;
+    ++counters_->snapshots;
+    queue_.push_back(queued{nullptr, std::move(snap.message), 0});
+    flush();  // the queue was empty and nothing was being written: the snapshot goes out at once
+  }
+
+  // The queue would pass its bound: drop what waits; a fresh snapshot follows once the message
+  // being written is out. Too many resyncs in the window: the subscriber cannot keep up; close.
+  void overflow() {
+    queue_.clear();
+    queued_bytes_ = 0;
+    const auto now = steady::now();
+    while (!resyncs_.empty() && now - resyncs_.front() > server_.options_.feed_resync_window) resyncs_.pop_front();
+    if (static_cast<int>(resyncs_.size()) >= server_.options_.feed_resyncs_max) {
+      ++counters_->closed_slow;
+      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(server_.options_.feed_resync_window).count();
+      return shut(websocket::close_code::policy_error,
+                  "slow subscriber: fell behind " + std::to_string(resyncs_.size() + 1) + " times in " +
+                      std::to_string(secs) + " s");
+    }
+    resyncs_.push_back(now);
+    ++counters_->resyncs;
+    resync_ = true;
+    if (!writing_) send_snapshot("slow subscriber");
+  }
+
+  void flush() {
+    if (writing_ || closing_ || queue_.empty()) return;
+    auto next = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= next.bytes;
+    current_ = next.batch ? encode_feed_deltas(++seq_, *next.batch, json_) : encode_feed_snapshot(++seq_, *next.snapshot, json_);
+    current_deltas_ = next.batch ? next.batch->station_deltas : 0;
+    writing_ = true;
+    ws_.async_write(net::buffer(current_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->on_write(ec, n);
+    });
+  }
+
+  void on_write(beast::error_code ec, std::size_t n) {
+    writing_ = false;
+    current_.clear();
+    current_.shrink_to_fit();  // a snapshot can be megabytes: do not keep its buffer
+    if (ec) return ended();
+    ++counters_->messages;
+    counters_->bytes += n;
+    counters_->station_deltas += current_deltas_;
+    if (closing_) return close_reason_ ? send_close() : void();
+    if (resync_) return send_snapshot("slow subscriber");
+    flush();
+  }
+
+  void send_close() {
+    if (!close_reason_) return;
+    ws_.async_close(*close_reason_, [self = shared_from_this()](beast::error_code) {});
+    close_reason_.reset();
+  }
+
+  void note_peak() {
+    auto peak = counters_->peak_queued_bytes.load();
+    while (queued_bytes_ > peak && !counters_->peak_queued_bytes.compare_exchange_weak(peak, queued_bytes_)) {
+    }
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  feed_server& server_;
+  std::shared_ptr<feed_server::counters> counters_;
+  bool json_;
+  bool registered_ = false, writing_ = false, closing_ = false, resync_ = false;
+  std::uint64_t seq_ = 0, version_ = 0;
+  struct queued {
+    std::shared_ptr<const feed_batch> batch;          // deltas, or
+    std::shared_ptr<const v1::FeedSnapshot> snapshot;  // a snapshot (first message, resync)
+    std::size_t bytes = 0;                            // what it counts against the bound
+  };
+  std::deque<queued> queue_;                 // waiting behind current_
+  std::size_t queued_bytes_ = 0;             // bytes of the batches in queue_
+  std::string current_;                      // being written
+  std::size_t current_deltas_ = 0;
+  std::deque<steady::time_point> resyncs_;   // within the window
+  std::optional<websocket::close_reason> close_reason_;
+  beast::flat_buffer in_;
+};
+
+bool is_feed_target(std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  return path == "/v1/feed" || path == "/v1/feed/";
+}
+
+void note_action(feed_hub& hub, std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  constexpr std::string_view prefix = "/api/v1/stations/";
+  if (path.substr(0, prefix.size()) == prefix) {
+    auto rest = path.substr(prefix.size());
+    auto sn = rest.substr(0, rest.find('/'));
+    if (!sn.empty()) return hub.touch_station(std::string{sn});
+  }
+  constexpr std::string_view orders = "/api/v1/work-orders/";
+  if (path.substr(0, orders.size()) == orders) return hub.committed(store_commit{{}, 0, 0, true, false});
+  hub.request_rescan();
+}
+
+feed_server::feed_server(net::io_context& ioc, feed_hub& hub, const api_server_options& options)
+    : ioc_(ioc), hub_(hub), options_(options) {}
+
+feed_server::~feed_server() { stop(); }
+
+void feed_server::start() {
+  if (listener_) return;
+  // One post per batch; the I/O thread fans it out to the sessions open then.
+  listener_ = hub_.add_listener([this](const std::shared_ptr<const feed_batch>& batch) {
+    net::post(ioc_, [this, batch] {
+      std::vector<std::shared_ptr<feed_session>> live;
+      live.reserve(sessions_.size());
+      for (auto* s : sessions_) live.push_back(s->shared_from_this());
+      for (auto& s : live) s->on_batch(batch);
+    });
+  });
+}
+
+void feed_server::stop() {
+  if (!listener_) return;
+  hub_.remove_listener(listener_);
+  listener_ = 0;
+}
+
+std::optional<api_response> feed_server::admit(store& db, const http::request<http::string_body>& req, bool& json) {
+  const std::string_view target{req.target().data(), req.target().size()};
+  std::string bearer;
+  const auto auth_field = req[http::field::authorization];
+  const std::string_view auth{auth_field.data(), auth_field.size()};
+  if (!auth.empty()) {
+    if (auth.size() < 7 || !beast::iequals(beast::string_view{auth.data(), 7}, "Bearer "))
+      return error(401, "auth.invalid", "the Authorization header must be \"Bearer <token>\"");
+    bearer = std::string{auth.substr(7)};
+  } else if (auto t = query_value(target, "access_token")) {
+    bearer = *t;
+  }
+  if (bearer.empty())
+    return error(401, "auth.required",
+                 "the feed needs a token: Authorization: Bearer <token>, or ?access_token=<token> (swaptwin admin token add)");
+  auto who = db.authenticate(bearer);
+  if (!who) return error(401, "auth.invalid", "the token is unknown, revoked or malformed");
+  if (!role_allows(who->granted, role::viewer)) return error(403, "auth.forbidden", "the feed needs the viewer role");
+  if (req.method() != http::verb::get) return error(405, "method.not_allowed", "the feed is GET /v1/feed");
+  const auto format = query_value(target, "format").value_or("binary");
+  if (format != "binary" && format != "protobuf" && format != "json")
+    return error(400, "input.invalid", "format must be binary (the default) or json", "format");
+  json = format == "json";
+  if (!websocket::is_upgrade(req))
+    return error(426, "feed.upgrade_required", "the feed is a WebSocket: send GET /v1/feed with Upgrade: websocket");
+  return std::nullopt;
+}
+
+void feed_server::accept(beast::tcp_stream stream, http::request<http::string_body> req, bool json) {
+  std::make_shared<feed_session>(std::move(stream), *this, json)->run(std::move(req));
+}
+
+api_feed_stats feed_server::stats() const {
+  api_feed_stats s;
+  s.subscribed = counters_->subscribed;
+  s.subscribers = counters_->subscribers;
+  s.messages = counters_->messages;
+  s.bytes = counters_->bytes;
+  s.snapshots = counters_->snapshots;
+  s.resyncs = counters_->resyncs;
+  s.closed_slow = counters_->closed_slow;
+  s.station_deltas = counters_->station_deltas;
+  s.peak_queued_bytes = counters_->peak_queued_bytes;
+  return s;
+}
+
+}  // namespace swaptwin::adapters::feed_detail
