@@ -266,6 +266,8 @@ void live_link::read_next(std::size_t step) {
   static constexpr const char* paths[] = {"/plans", "/riders?limit=10000", "/deposits", "/packs?limit=10000"};
   if (step >= std::size(paths) || stopping_) {
     reading_ = false;
+    std::lock_guard<std::mutex> lock(box_.mutex);
+    box_.reads_done = true;
     return;
   }
   api_request(io_, api_, "GET", std::string{api_prefix} + paths[step], {}, [this, step](api_reply r) {

@@ -46,6 +46,7 @@ struct live_mailbox {
   std::optional<std::vector<viewer::battery_view>> batteries;  ///< "
   std::vector<std::string> outcomes;                 ///< actions' outcomes not yet shown, oldest first
   std::optional<bool> read_only;                     ///< what the last action's answer said of the token
+  bool reads_done = false;                           ///< a round of reads has ended (answered or not)
 };
 
 /// The feed messages a mailbox holds at most: past that the UI has fallen behind, and the link

@@ -45,6 +45,7 @@ struct options {
   std::string panel_name;
   std::string station_sn;
   std::string screenshot;
+  std::string dump_text;    // --dump-text FILE: the last screenshot frame's panel as text
   int frames = 3;
   int width = 1280;
   int height = 800;
@@ -94,6 +95,14 @@ bool write_png(const std::string& path, int w, int h) {
     std::copy_n(px.data() + static_cast<size_t>(h - 1 - y) * row, row, flipped.data() + static_cast<size_t>(y) * row);
   for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque, whatever the visual's alpha
   return stbi_write_png(path.c_str(), w, h, 4, flipped.data(), static_cast<int>(row)) != 0;
+}
+
+/// Writes `text` to `path`.
+bool write_text(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return false;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
 }
 
 /// The one source the command line names, or an error for the user.
@@ -167,6 +176,11 @@ int run(const options& o) {
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
+  std::string panel_text;  // --dump-text: "Copy panel as text" lands here instead of the X clipboard
+  if (!o.dump_text.empty()) {
+    io.ClipboardUserData = &panel_text;
+    io.SetClipboardTextFn = [](void* user, const char* text) { *static_cast<std::string*>(user) = text; };
+  }
 
   int status = 0;
   auto last = std::chrono::steady_clock::now();
@@ -182,6 +196,7 @@ int run(const options& o) {
     last = t;
     if (shooting) io.DeltaTime = 1.0f / 60.0f;  // fixed step: identical pictures
     source->frame(shooting ? 0.0 : dt, state, vm);
+    if (!o.dump_text.empty() && source->ready() && counted + 1 >= o.frames) state.copy_panel_text = true;
 
     ImGui::NewFrame();
     viewer::draw_ui(vm, state);
@@ -202,6 +217,7 @@ int run(const options& o) {
       }
       if (counted >= o.frames) {
         if (!write_png(o.screenshot, fw, fh)) status = fail("cannot write " + o.screenshot);
+        if (!o.dump_text.empty() && !write_text(o.dump_text, panel_text)) status = fail("cannot write " + o.dump_text);
         break;
       }
     }
@@ -238,6 +254,7 @@ int main(int argc, char** argv) {
   app.add_option("--panel", o.panel_name, "Panel to open: " + panel_names() + " (case and punctuation ignored)");
   app.add_option("--station", o.station_sn, "Select this station (opens Station detail unless --panel says otherwise)");
   app.add_option("--screenshot", o.screenshot, "Render --frames frames, write the last one to this PNG and exit");
+  app.add_option("--dump-text", o.dump_text, "With --screenshot: also write the last frame's panel as text to this file");
   app.add_option("--frames", o.frames, "Frames to render before the screenshot (at least 2)")->capture_default_str();
   app.add_option("--width", o.width, "Window width in pixels")->capture_default_str()->check(CLI::Range(320, 8192));
   app.add_option("--height", o.height, "Window height in pixels")->capture_default_str()->check(CLI::Range(240, 8192));

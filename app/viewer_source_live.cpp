@@ -76,11 +76,15 @@ class live_source final : public viewer_source {
       if (!box_.outcomes.empty()) last_action_ = box_.outcomes.back();
       box_.outcomes.clear();
       if (box_.read_only) read_only_ = *box_.read_only;
+      reads_done_ = reads_done_ || box_.reads_done;
     }
     for (const auto& item : items) apply(item, model);
+    // Ready for a screenshot once the feed's snapshot and the first round of reads (packs, riders)
+    // are in: then every panel shows the server's state, not a half-loaded one.
+    ready_ = snapshot_seen_ && reads_done_;
 
     const std::int64_t now =
-        ready_ ? server_now_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - server_at_).count()
+        snapshot_seen_ ? server_now_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - server_at_).count()
                : wall_ms();
     model.now_ms = now;
     if (!paused) vm.now_ms = now;
@@ -114,7 +118,7 @@ class live_source final : public viewer_source {
     server_now_ms_ = step.server_now_ms;
     server_at_ = item.at;
     if (step.snapshot) {
-      ready_ = true;
+      snapshot_seen_ = true;
       if (!tz_.empty()) {
         model.time_zone_name = tz_;
         model.utc_offset_minutes = utc_offset_minutes(tz_, twin::unix_ms{std::chrono::milliseconds{server_now_ms_}});
@@ -131,6 +135,8 @@ class live_source final : public viewer_source {
   std::thread thread_;
   // UI thread only:
   viewer::feed_follower follower_;
+  bool snapshot_seen_ = false;
+  bool reads_done_ = false;
   bool ready_ = false;
   std::int64_t server_now_ms_ = 0;
   steady::time_point server_at_{};

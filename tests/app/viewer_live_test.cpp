@@ -114,7 +114,9 @@ TEST(ViewerLive, SnapshotThenDeltasReachTheViewModel) {
 
   server.send(snapshot(1, 2));
   ASSERT_TRUE(v.frames_until([](const viewer::view_model& vm) { return vm.stations.size() == 2; }));
-  EXPECT_TRUE(v.source->ready());
+  // Ready (for a screenshot) once the snapshot and the first round of reads (here all 404) are in.
+  ASSERT_TRUE(v.frames_until([&](const viewer::view_model&) { return v.source->ready(); }));
+  EXPECT_TRUE(server.wait_request([](const recorded_request& r) { return has(r.target, "/api/v1/packs"); }));
   EXPECT_EQ(v.vm.source.status, "connected");
   EXPECT_FALSE(v.vm.source.degraded);
   EXPECT_FALSE(v.vm.source.read_only);
