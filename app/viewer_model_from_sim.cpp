@@ -1,8 +1,10 @@
 // The viewer's view model from a simulation in this process (see viewer_model_from_sim.hpp).
 // What costs: metro has 1,000 stations with 12,000 slots, 150,000 riders and as many packs. The
 // stations an event touched are rebuilt in full each update and the others get only their link
-// (heartbeats move "last seen" without an event); riders and packs are rebuilt in place (their
-// strings keep their buffers) when they changed, at most once per `heavy_every` updates.
+// (heartbeats move "last seen" without an event); of the riders and packs only those an event
+// touched are updated: a swap hands the issued pack to its rider and docks the one the rider held
+// (the model keeps who holds what). Rare events that take a pack out of service (retired, removed)
+// rebuild the pack list once.
 #include "app/viewer_model_from_sim.hpp"
 
 #include <algorithm>
@@ -70,7 +72,9 @@ void sim_model::on_event(const actors::sim_event& e) {
   if (auto it = station_index_.find(e.station_sn); it != station_index_.end()) station_dirty_[it->second] = true;
   const auto& k = e.kind;
   if (k == "swap") {
-    batteries_dirty_ = true;
+    if (auto it = station_index_.find(e.station_sn); it != station_index_.end() && !e.text.empty())
+      handed_out_.push_back({e.text, e.rider_id, it->second});
+    riders_touched_.insert(e.rider_id);
     if (e.at_ms >= event_day_.end_ms || e.at_ms < event_day_.start_ms) {
       if (e.at_ms >= event_day_.end_ms) {  // a new local day: today's counts start again
         event_day_ = day_of(e.at_ms);
@@ -85,10 +89,10 @@ void sim_model::on_event(const actors::sim_event& e) {
       swaps_per_hour_[static_cast<std::size_t>(std::clamp<std::int64_t>(hour, 0, 23))] += 1.0f;
     }
     riders_today_.insert(e.rider_id);
-  } else if (k == "retired" || k == "removed" || k == "released") {
-    batteries_dirty_ = true;
+  } else if (k == "retired" || k == "removed") {
+    batteries_all_ = true;
   } else if (k == "charge") {
-    riders_dirty_ = true;
+    riders_touched_.insert(e.rider_id);
   } else if (k == "alert") {
     work_dirty_ = true;
     auto text = sentence(e.code);
@@ -163,7 +167,9 @@ void sim_model::fill_batteries(const scenarios::sim_session& s, vw::view_model& 
       v.cycles = static_cast<int>(b.cycles);
       v.where = where(b);
     }
+  held_.clear();
   for (const auto& h : s.held_packs()) {
+    held_[h.rider_id] = h.sn;
     auto& v = next();
     v.sn = h.sn;
     v.model = h.model_id;
@@ -172,6 +178,28 @@ void sim_model::fill_batteries(const scenarios::sim_session& s, vw::view_model& 
     v.where.assign("rider ").append(h.rider_id);
   }
   vm.batteries.resize(n);
+  battery_pos_.clear();
+  for (std::size_t i = 0; i < n; ++i) battery_pos_[vm.batteries[i].sn] = i;
+}
+
+void sim_model::update_batteries(const scenarios::sim_session& s, vw::view_model& vm) {
+  // A swap hands the issued pack to the rider and docks the one the rider held: only those two move.
+  for (const auto& h : handed_out_) {
+    auto& held = held_[h.rider];
+    const std::string returned = std::move(held);
+    held = h.issued_sn;
+    if (auto it = battery_pos_.find(h.issued_sn); it != battery_pos_.end())
+      vm.batteries[it->second].where.assign("rider ").append(h.rider);
+    if (returned.empty()) continue;
+    const auto& packs = s.station_packs(h.station);
+    auto b = packs.find(returned);
+    auto it = battery_pos_.find(returned);
+    if (b == packs.end() || it == battery_pos_.end()) continue;
+    auto& v = vm.batteries[it->second];
+    v.soh_percent = static_cast<int>(b->second.soh * 100 + 0.5);
+    v.cycles = static_cast<int>(b->second.cycles);
+    v.where = where(b->second);
+  }
 }
 
 void sim_model::fill_riders(const scenarios::sim_session& s, vw::view_model& vm) {
@@ -180,21 +208,25 @@ void sim_model::fill_riders(const scenarios::sim_session& s, vw::view_model& vm)
     std::sort(rider_order_.begin(), rider_order_.end(), [](auto* a, auto* b) { return a->id < b->id; });
   }
   vm.riders.resize(rider_order_.size());
+  rider_pos_.clear();
   for (std::size_t i = 0; i < rider_order_.size(); ++i) {
-    const auto& r = *rider_order_[i];
-    auto& v = vm.riders[i];
-    v.id = r.id;
-    v.kyc = kyc_of(r.kyc);
-    v.plan.clear();
-    if (r.plan) {
-      auto n = plan_names_.find(r.plan->plan_id);
-      v.plan = n == plan_names_.end() ? r.plan->plan_id : n->second;
-    }
-    v.deposit = {};
-    for (const auto& [model, m] : r.deposits) {  // one currency per rider (their country's)
-      if (v.deposit.currency.empty()) v.deposit.currency = m.currency;
-      if (v.deposit.currency == m.currency) v.deposit.minor += m.minor;
-    }
+    update_rider(*rider_order_[i], vm.riders[i]);
+    rider_pos_[rider_order_[i]->id] = i;
+  }
+}
+
+void sim_model::update_rider(const twin::rider& r, vw::rider_view& v) const {
+  v.id = r.id;
+  v.kyc = kyc_of(r.kyc);
+  v.plan.clear();
+  if (r.plan) {
+    auto n = plan_names_.find(r.plan->plan_id);
+    v.plan = n == plan_names_.end() ? r.plan->plan_id : n->second;
+  }
+  v.deposit = {};
+  for (const auto& [model, m] : r.deposits) {  // one currency per rider (their country's)
+    if (v.deposit.currency.empty()) v.deposit.currency = m.currency;
+    if (v.deposit.currency == m.currency) v.deposit.minor += m.minor;
   }
 }
 
@@ -242,7 +274,7 @@ void sim_model::fill_dashboard(const scenarios::sim_session& s, vw::view_model& 
 void sim_model::update(const scenarios::sim_session& s, vw::view_model& vm, bool rebuild_all) {
   if (!built_ || rebuild_all) {
     fill_static(vm);
-    all_dirty_ = batteries_dirty_ = riders_dirty_ = work_dirty_ = alerts_dirty_ = true;
+    all_dirty_ = batteries_all_ = work_dirty_ = alerts_dirty_ = true;
   }
   vm.now_ms = s.now_ms();
   vm.utc_offset_minutes = utc_offset_minutes(tz_, twin::from_ms(vm.now_ms));
@@ -266,13 +298,21 @@ void sim_model::update(const scenarios::sim_session& s, vw::view_model& vm, bool
   work_dirty_ = false;
   if (alerts_dirty_ || rebuild_all) vm.alerts = alerts_;
   alerts_dirty_ = false;
-  const bool heavy_due = !built_ || rebuild_all || ++since_heavy_ >= opt_.heavy_every;
-  if (heavy_due && (batteries_dirty_ || riders_dirty_ || !built_ || rebuild_all)) {
-    if (batteries_dirty_ || !built_ || rebuild_all) fill_batteries(s, vm);
-    if (riders_dirty_ || !built_ || rebuild_all) fill_riders(s, vm);
-    batteries_dirty_ = riders_dirty_ = false;
-    since_heavy_ = 0;
+  if (batteries_all_) fill_batteries(s, vm);
+  else update_batteries(s, vm);
+  if (!built_ || rebuild_all) {
+    fill_riders(s, vm);
+  } else {
+    const auto& accounts = s.accounts();
+    for (const auto& id : riders_touched_) {
+      auto pos = rider_pos_.find(id);
+      auto r = accounts.find(id);
+      if (pos != rider_pos_.end() && r != accounts.end()) update_rider(r->second, vm.riders[pos->second]);
+    }
   }
+  batteries_all_ = false;
+  handed_out_.clear();
+  riders_touched_.clear();
   fill_dashboard(s, vm);
   built_ = true;
 }

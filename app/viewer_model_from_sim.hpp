@@ -20,9 +20,6 @@ namespace swaptwin::app {
 /// How the sim's model is kept up to date.
 struct sim_model_options {
   std::string tz;                   ///< operator's IANA zone; empty: the scenario's
-  /// The lists with an entry per rider or pack (150,000 in metro) are rebuilt when they changed,
-  /// at most once per this many updates (frames); the rest of the model is current every update.
-  int heavy_every = 30;
   std::size_t max_alerts = 500;     ///< the newest alerts kept
 };
 
@@ -38,7 +35,8 @@ class sim_model {
 
   /// Brings `vm` up to date with `s` as it stands (every field but vm.source): stations (the ones
   /// an event touched in full, the others' link), agents, open work orders, alerts, the dashboard
-  /// of now's local day, and riders and batteries when they changed (or `rebuild_all`).
+  /// of now's local day; of the riders and packs (150,000 each in metro) only those an event
+  /// touched, unless `rebuild_all` (the first update builds everything).
   void update(const scenarios::sim_session& s, viewer::view_model& vm, bool rebuild_all = false);
 
   /// The operator's time zone (IANA name).
@@ -52,7 +50,9 @@ class sim_model {
   void fill_static(viewer::view_model& vm);
   void fill_station(const scenarios::sim_session& s, std::size_t i, viewer::station_view& v, bool full);
   void fill_batteries(const scenarios::sim_session& s, viewer::view_model& vm);
+  void update_batteries(const scenarios::sim_session& s, viewer::view_model& vm);
   void fill_riders(const scenarios::sim_session& s, viewer::view_model& vm);
+  void update_rider(const twin::rider& r, viewer::rider_view& v) const;
   void fill_work(const scenarios::sim_session& s, viewer::view_model& vm);
   void fill_dashboard(const scenarios::sim_session& s, viewer::view_model& vm);
   void add_alert(std::int64_t at_ms, viewer::alert_severity sev, const std::string& sn, std::string text);
@@ -63,8 +63,17 @@ class sim_model {
   std::unordered_map<std::string, std::size_t> station_index_;
   std::map<std::string, std::string> plan_names_;
   std::vector<bool> station_dirty_;
-  bool all_dirty_ = true, batteries_dirty_ = true, riders_dirty_ = true, work_dirty_ = true, alerts_dirty_ = true;
-  int since_heavy_ = 0;
+  bool all_dirty_ = true, batteries_all_ = true, work_dirty_ = true, alerts_dirty_ = true;
+  // What events touched since the last update: packs handed to riders, riders.
+  struct hand_out {
+    std::string issued_sn, rider;
+    std::size_t station = 0;
+  };
+  std::vector<hand_out> handed_out_;
+  std::set<std::string> riders_touched_;
+  std::unordered_map<std::string, std::size_t> battery_pos_;  // SN -> index in vm.batteries
+  std::unordered_map<std::string, std::size_t> rider_pos_;    // id -> index in vm.riders
+  std::unordered_map<std::string, std::string> held_;         // rider -> SN of the pack they hold
   std::vector<std::string> currencies_;
   // The local day of the events (swaps, riders) and of the ledger's postings, counted as they come.
   day_bounds event_day_, ledger_day_;

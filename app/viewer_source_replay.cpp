@@ -47,7 +47,7 @@ class replay_source final : public viewer_source {
  public:
   replay_source(scenarios::journal_contents j, const replay_source_options& o)
       : journal_{std::move(j)},
-        runner_{scenario_of(journal_, o.journal_path), run_options(journal_), {o.tz, 30, 500},
+        runner_{scenario_of(journal_, o.journal_path), run_options(journal_), {o.tz, 500},
                 [this](const actors::sim_event& e) { compare(e); }, [this] { matched_ = 0; }} {
     label_ = "replay " + std::filesystem::path{o.journal_path}.filename().string();
     if (o.start_at_ms) runner_.go_to(*o.start_at_ms);

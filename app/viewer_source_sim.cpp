@@ -28,7 +28,7 @@ scenarios::sim_options run_options(const sim_source_options& o) {
 
 class sim_source final : public viewer_source {
  public:
-  explicit sim_source(const sim_source_options& o) : runner_{load(o.scenario_path), run_options(o), {o.tz, 30, 500}} {
+  explicit sim_source(const sim_source_options& o) : runner_{load(o.scenario_path), run_options(o), {o.tz, 500}} {
     label_ = "simulation " + runner_.spec().name;
     if (o.start_at_ms) runner_.go_to(*o.start_at_ms);
   }

@@ -105,6 +105,26 @@ TEST(SimModel, StationsPacksRidersAndTheDashboardFollowTheTwinAndItsEvents) {
   run.update(vm);
   EXPECT_EQ(vm.dashboard.riders_today, 0);
   EXPECT_EQ(vm.dashboard.swaps_per_hour, (std::array<float, 24>{}));
+
+  // Packs and riders were updated only where events touched them: the same lists as a model built
+  // in full from a fresh run to the same instant.
+  sim_runner fresh{load(demo_city), opt, {}};
+  fresh.go_to(at("2026-11-23T16:00:01Z"));
+  viewer::view_model full;
+  fresh.update(full);
+  auto packs = [](const viewer::view_model& m) {
+    std::map<std::string, std::string> out;
+    for (const auto& b : m.batteries)
+      out[b.sn] = b.where.rfind("rider ", 0) == 0 ? b.where : b.where + " " + std::to_string(b.cycles) + " " + std::to_string(b.soh_percent);
+    return out;
+  };
+  EXPECT_EQ(packs(vm), packs(full));
+  ASSERT_EQ(vm.riders.size(), full.riders.size());
+  for (std::size_t i = 0; i < vm.riders.size(); ++i) {
+    EXPECT_EQ(vm.riders[i].id, full.riders[i].id);
+    EXPECT_EQ(vm.riders[i].plan, full.riders[i].plan);
+    EXPECT_EQ(vm.riders[i].deposit.minor, full.riders[i].deposit.minor);
+  }
 }
 
 // The model as text, for comparing two of them.
