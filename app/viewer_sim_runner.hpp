@@ -25,6 +25,9 @@ class sim_runner {
   sim_runner(scenarios::scenario sc, scenarios::sim_options opt, sim_model_options model_opt,
              event_hook on_event = {}, std::function<void()> on_restart = {});
 
+  sim_runner(const sim_runner&) = delete;  ///< the run's event hook points at this runner
+  sim_runner& operator=(const sim_runner&) = delete;
+
   /// Goes to instant `t_ms`, clamped to [start, end]: runs on to it, or starts again and runs to
   /// it when it is in the past.
   void go_to(std::int64_t t_ms);
