@@ -3,6 +3,9 @@
 // the cursor and opens its detail; drag with the right button pans; the wheel zooms.
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include <imgui_internal.h>  // ImRect
 
 #include "viewer/format.hpp"
 #include "viewer/panels.hpp"
@@ -109,16 +112,13 @@ void draw_map(const view_model& vm, ui_state& state) {
   draw->AddRectFilled(view.canvas_min, canvas_max, colours::map_background);
   draw->PushClipRect(view.canvas_min, canvas_max, true);
 
-  // Agents under the stations: a route line to the work order's station, then the triangle.
+  // Routes under the stations: a line from each agent to its work order's station.
   for (const agent_view& a : vm.agents) {
-    const ImVec2 p = project(view, a.lat, a.lon);
     if (const work_order_view* w = find_work_order(vm, a.work_order_id)) {
       if (const station_view* target = find_station(vm, w->station_sn)) {
-        draw->AddLine(p, project(view, target->lat, target->lon), colours::agent, 1.5f);
+        draw->AddLine(project(view, a.lat, a.lon), project(view, target->lat, target->lon), colours::agent, 1.5f);
       }
     }
-    draw->AddTriangleFilled(ImVec2(p.x, p.y - 6), ImVec2(p.x - 5, p.y + 4), ImVec2(p.x + 5, p.y + 4),
-                            colours::agent);
   }
 
   const station_view* under_mouse = hovered ? station_at(vm, view, io.MousePos) : nullptr;
@@ -131,13 +131,33 @@ void draw_map(const view_model& vm, ui_state& state) {
     }
     visible += p.x >= view.canvas_min.x && p.x < canvas_max.x && p.y >= view.canvas_min.y && p.y < canvas_max.y;
   }
-  // Names beside the markers when few enough are in view to read them (zoom in for more).
+  // Names beside the markers when few enough are in view to read them (zoom in for more); a name
+  // that would overlap one already written, or another marker, is left out.
   if (visible <= max_labelled_stations) {
+    std::vector<ImRect> taken;
     for (const station_view& s : vm.stations) {
       const ImVec2 p = project(view, s.lat, s.lon);
-      draw->AddText(ImVec2(p.x + marker_radius + 3, p.y - ImGui::GetTextLineHeight() / 2), colours::label,
-                    s.name.empty() ? s.sn.c_str() : s.name.c_str());
+      taken.emplace_back(ImVec2(p.x - marker_radius, p.y - marker_radius), ImVec2(p.x + marker_radius, p.y + marker_radius));
     }
+    for (std::size_t i = 0; i < vm.stations.size(); ++i) {
+      const station_view& s = vm.stations[i];
+      const char* text = s.name.empty() ? s.sn.c_str() : s.name.c_str();
+      const ImVec2 p = project(view, s.lat, s.lon);
+      const ImVec2 at(p.x + marker_radius + 3, p.y - ImGui::GetTextLineHeight() / 2);
+      const ImVec2 size = ImGui::CalcTextSize(text);
+      const ImRect box(at, ImVec2(at.x + size.x, at.y + size.y));
+      bool clear = true;
+      for (std::size_t j = 0; j < taken.size() && clear; ++j) clear = j == i || !taken[j].Overlaps(box);
+      if (!clear) continue;
+      draw->AddText(at, colours::label, text);
+      taken.push_back(box);
+    }
+  }
+  // Agents above the stations, as pins: the triangle's tip is the agent's position, so an agent at a
+  // station sits on top of its marker without hiding its colour.
+  for (const agent_view& a : vm.agents) {
+    const ImVec2 p = project(view, a.lat, a.lon);
+    draw->AddTriangleFilled(ImVec2(p.x - 5, p.y - 14), ImVec2(p.x + 5, p.y - 14), ImVec2(p.x, p.y - 4), colours::agent);
   }
   draw->PopClipRect();
 
