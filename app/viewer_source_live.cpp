@@ -83,9 +83,8 @@ class live_source final : public viewer_source {
     // are in: then every panel shows the server's state, not a half-loaded one.
     ready_ = snapshot_seen_ && reads_done_;
 
-    const std::int64_t now =
-        snapshot_seen_ ? server_now_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - server_at_).count()
-               : wall_ms();
+    const auto since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - server_at_).count();
+    const std::int64_t now = snapshot_seen_ ? server_now_ms_ + since_ms : wall_ms();
     model.now_ms = now;
     if (!paused) vm.now_ms = now;
     auto& src = vm.source;
