@@ -150,9 +150,11 @@ std::optional<v1::FeedStation> read_feed_station(store& db, const std::string& s
 }
 
 std::map<std::string, v1::FeedStation> read_feed_stations(store& db) {
-  std::map<std::string, double> temperature;
-  for (const auto& b : db.batteries())
-    if (b.place == pack_place::slot) temperature[b.sn] = b.temperature_c;
+  std::map<std::string, double> temperature;  // of the packs in slots: two columns, not whole batteries
+  {
+    auto q = db.db().prepare("SELECT sn, temperature_c FROM batteries WHERE place = 'slot'");
+    while (q->step()) temperature.emplace(q->text(0), q->real(1));
+  }
   std::map<std::string, v1::FeedStation> out;
   for (const auto& s : db.stations())
     if (s.reg != registration::rejected) out.emplace(s.sn, feed_station(s, temperature));

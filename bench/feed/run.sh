@@ -33,6 +33,7 @@ done
 : "${CONNECT_TIMEOUT_S:=120}"                 # give up waiting for all cabinets online after this
 : "${SETTLE_S:=10}"                           # after all are online, before the first window
 : "${WINDOW_S:=60}"                           # each measured window (without, then with the subscriber)
+: "${FEED:=1}"                                 # 0: serve without --api-listen (no hub, no API), one window, no probe: the baseline
 : "${WORK:=}"                                 # work directory (default: a fresh mktemp -d)
 
 [[ -x "$SWAPTWIN" ]] || { echo "run.sh: no swaptwin at $SWAPTWIN" >&2; exit 2; }
@@ -57,12 +58,14 @@ TOKEN=$("$BIN" admin --db "$DB" token add bench-probe --role viewer --json | pyt
 PORT=$(free_port)
 API_PORT=$(free_port)
 
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --api-listen "127.0.0.1:$API_PORT" \
+API=(--api-listen "127.0.0.1:$API_PORT")
+[[ "$FEED" == 1 ]] || API=()
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" "${API[@]}" \
   --heartbeat-s "$HEARTBEAT_S" --io-threads "$IO_THREADS" > "$WORK/serve.out" 2> "$WORK/serve.log" &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 for _ in $(seq 1 600); do
-  grep -q '^feed at ' "$WORK/serve.out" 2>/dev/null && break
+  grep -q '^listening on ' "$WORK/serve.out" 2>/dev/null && break
   kill -0 "$SERVER_PID" 2>/dev/null || { log "serve exited"; cat "$WORK/serve.log" >&2; exit 1; }
   sleep 0.1
 done
@@ -108,6 +111,14 @@ window() {  # $1: name
 }
 : > "$WORK/windows.txt"
 window without
+if [[ "$FEED" != 1 ]]; then
+  for p in "${EMU_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${EMU_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  { echo "stations=$STATIONS baseline (serve without --api-listen) window_s=$WINDOW_S connect_s=$CONNECT_S"
+    echo "load at end $(cut -d' ' -f1-3 /proc/loadavg)"; cat "$WORK/windows.txt"; } | tee "$WORK/results.txt"
+  exit 0
+fi
 "$WORK/feed_probe" --api "127.0.0.1:$API_PORT" --token "$TOKEN" --quiet-s 5 --min-s "$(( WINDOW_S + 5 ))" --verify \
   > "$WORK/probe.json" 2> "$WORK/probe.log" &
 PROBE_PID=$!
