@@ -23,6 +23,7 @@
 
 #include "app/viewer_source.hpp"
 #include "twin/time.hpp"
+#include "viewer/fonts.hpp"
 #include "viewer/ui.hpp"
 
 namespace {
@@ -174,6 +175,8 @@ int run(const options& o) {
   io.IniFilename = nullptr;
   if (shooting) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // the Xvfb pointer would raise tooltips
   ImGui::StyleColorsDark();
+  // ₹, ₦ and the other currency symbols the default font lacks, from DejaVu Sans when installed.
+  viewer::add_fonts_with_currency_symbols();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
   std::string panel_text;  // --dump-text: "Copy panel as text" lands here instead of the X clipboard

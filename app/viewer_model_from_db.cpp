@@ -107,8 +107,7 @@ vw::currency_format format_of(const std::string& code) {
   vw::currency_format f{code, {}, 2};
   if (auto info = find_currency(code)) {
     f.decimals = info->minor_digits;
-    std::string symbol{info->symbol};
-    if (vw::default_font_draws(symbol)) f.symbol = symbol;  // else the code: the default font has no glyph for it
+    f.symbol = std::string{info->symbol};  // format_money shows the code when the font lacks a glyph
   }
   return f;
 }

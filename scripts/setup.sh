@@ -14,8 +14,9 @@ packages=(
   libfmt-dev libspdlog-dev
   # The viewer (../shared/notes/viewer.md): Dear ImGui 1.86 (needs stb), and for the GLFW + OpenGL 3
   # shell and its screenshots without a display: Xvfb (xvfb-run needs xauth) or Mesa's EGL.
+  # DejaVu Sans gives the viewer the currency symbols (₹, ₦) its default font lacks.
   libimgui-dev libstb-dev
-  libglfw3-dev libgl-dev libgl1-mesa-dri libglx-mesa0 xvfb xauth libegl-dev libegl-mesa0
+  libglfw3-dev libgl-dev libgl1-mesa-dri libglx-mesa0 xvfb xauth libegl-dev libegl-mesa0 fonts-dejavu-core
 )
 # The OCPP conformance check runs the official JSON schemas under Node.js (npm packages).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -144,7 +144,7 @@ void apply_snapshot(const v1::FeedSnapshot& snap, view_model& vm) {
   cap_alerts(vm);
   vm.currencies.clear();
   for (const auto& c : snap.currencies())
-    vm.currencies.push_back({c.code(), default_font_draws(c.symbol()) ? c.symbol() : std::string{}, c.decimals()});
+    vm.currencies.push_back({c.code(), c.symbol(), c.decimals()});  // format_money falls back to the code
   vm.time_zone_name = snap.time_zone();
   vm.utc_offset_minutes = snap.utc_offset_minutes();
 }

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
+
 namespace swaptwin::viewer {
 namespace {
 
@@ -75,7 +78,9 @@ std::string format_money(std::int64_t minor, const currency_format& currency) {
 }
 
 std::string format_money(const money_amount& amount, const view_model& vm) {
-  return format_money(amount.minor, find_currency_format(vm, amount.currency));
+  auto f = find_currency_format(vm, amount.currency);
+  if (!f.symbol.empty() && !font_draws(f.symbol)) f.symbol.clear();  // "INR 1,234.00" rather than a box
+  return format_money(amount.minor, f);
 }
 
 std::string format_thousands(std::int64_t value) {
@@ -140,12 +145,17 @@ bool parse_local_time(const std::string& text, int utc_offset_minutes, std::int6
   return true;
 }
 
-bool default_font_draws(const std::string& text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) continue;
-    if (c != 0xC2 && c != 0xC3) return false;  // two-byte sequences of U+0080..U+00FF only
-    ++i;
+bool font_draws(const std::string& text) {
+  const ImFont* font = ImGui::GetCurrentContext() != nullptr ? ImGui::GetFont() : nullptr;
+  const bool have_glyphs = font != nullptr && font->ContainerAtlas != nullptr && font->ContainerAtlas->IsBuilt();
+  const char* p = text.c_str();
+  const char* end = p + text.size();
+  while (p < end) {
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    if (n <= 0) return false;
+    p += n;
+    if (have_glyphs ? font->FindGlyphNoFallback(static_cast<ImWchar>(c)) == nullptr : c > 0xFF) return false;
   }
   return true;
 }

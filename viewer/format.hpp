@@ -13,11 +13,14 @@ namespace swaptwin::viewer {
 /// when negative; the code instead of the symbol when the symbol is empty ("RWF 1,500").
 std::string format_money(std::int64_t minor, const currency_format& currency);
 
-/// True when ImGui's default font can draw every character of UTF-8 `text` (Latin-1 only): a
-/// currency symbol it cannot draw (₹, ₦, ...) is better shown as the ISO code.
-bool default_font_draws(const std::string& text);
+/// True when the current ImGui font has a glyph for every character of UTF-8 `text`. Without an
+/// ImGui context (or fonts not built yet), true only for Latin-1, the range of ImGui's default font.
+/// A currency symbol the font cannot draw (₹, ₦ without the shell's DejaVu merge) is better shown as
+/// the ISO code.
+bool font_draws(const std::string& text);
 
-/// format_money with the view model's format for the amount's currency.
+/// format_money with the view model's format for the amount's currency; the ISO code instead of a
+/// symbol the current font cannot draw (font_draws).
 std::string format_money(const money_amount& amount, const view_model& vm);
 
 /// "1,234,567": an integer with comma thousands separators.

@@ -79,7 +79,7 @@ v1::FeedMessage snapshot_message(std::uint64_t seq) {
   kes->set_decimals(2);
   auto* inr = snap->add_currencies();
   inr->set_code("INR");
-  inr->set_symbol("\xE2\x82\xB9");  // ₹: not in ImGui's default font
+  inr->set_symbol("\xE2\x82\xB9");  // ₹
   inr->set_decimals(2);
   snap->set_reason("subscribed");
   return m;
@@ -157,7 +157,7 @@ TEST(FeedModel, SnapshotReplacesTheLivePartsAndKeepsTheRest) {
   EXPECT_EQ(vm.utc_offset_minutes, 180);
   ASSERT_EQ(vm.currencies.size(), 2u);
   EXPECT_EQ(vm.currencies[0].symbol, "KSh");
-  EXPECT_EQ(vm.currencies[1].symbol, "");  // shown as "INR"
+  EXPECT_EQ(vm.currencies[1].symbol, "\xE2\x82\xB9");  // kept: format_money decides what the font can draw
   EXPECT_EQ(vm.riders.size(), 1u);
   EXPECT_EQ(vm.now_ms, 42);
   EXPECT_EQ(vm.source.label, "live");
