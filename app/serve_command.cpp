@@ -107,6 +107,7 @@ int serve(const serve_args& a) {
   if (!a.api_listen.empty()) {
     adapters::feed_hub_options h;
     h.db_path = a.db;
+    h.db.cache_kib = 8192;  // it re-reads the tables every few seconds: the OS page cache serves them
     h.rescan_interval = std::chrono::milliseconds{static_cast<std::int64_t>(a.feed_rescan_s * 1000)};
     hub = std::make_unique<adapters::feed_hub>(h);
     std::string error;
