@@ -178,11 +178,12 @@ class FeedWsTest : public StoreTest {
     writer_.reset();
     StoreTest::TearDown();
   }
-  /// The hub (polled by the test unless `threaded`) and the API with the feed.
-  void start(const std::function<void(api_server_options&)>& tweak = {}, bool threaded = false) {
+  /// The hub (polled by the test unless `threaded`; full re-read every `rescan`) and the API with the feed.
+  void start(const std::function<void(api_server_options&)>& tweak = {}, bool threaded = false,
+             std::chrono::milliseconds rescan = 1h) {
     feed_hub_options h;
     h.db_path = path();
-    h.rescan_interval = 1h;
+    h.rescan_interval = rescan;
     h.dashboard_interval = 1h;
     h.tick = 5ms;
     hub_ = std::make_unique<feed_hub>(h);

@@ -170,5 +170,29 @@ TEST_F(FeedWsTest, AnApiActionShowsUpInTheFeed) {
   EXPECT_TRUE(consecutive(c.messages()));
 }
 
+// `swaptwin admin` in another process writes the database without telling the hub: the periodic
+// full re-read finds the change.
+TEST_F(FeedWsTest, AChangeMadeElsewhereShowsUpAtTheNextReRead) {
+  start({}, true, 50ms);
+  feed_client c;
+  ASSERT_EQ(c.connect(api_->port(), "/v1/feed?format=json", viewer_), 101);
+  c.start_reading();
+  ASSERT_TRUE(c.wait_messages(1));
+  {
+    store other{path()};
+    auto s = *other.station("SN-1");
+    ASSERT_DONE(set_slot_disabled(s, 4, true));
+    ASSERT_DONE(other.save_station(s));
+  }
+  ASSERT_TRUE(c.wait_until([](const std::vector<v1::FeedMessage>& ms) {
+    for (const auto& m : ms)
+      for (const auto& d : m.deltas().deltas())
+        if (d.has_station() && d.station().sn() == "SN-1" && d.station().slots(3).state() == v1::FEED_SLOT_STATE_DISABLED)
+          return d.station().ready_packs() == 1;
+    return false;
+  }));
+  EXPECT_TRUE(consecutive(c.messages()));
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters::testing
