@@ -38,6 +38,7 @@ struct api_server_options {
   feed_hub* feed = nullptr;
   /// A feed subscriber's outbound queue (messages waiting behind the one being written), in bytes.
   /// A delta that would pass it drops the queue; a fresh snapshot follows once the socket drains.
+  /// With nothing being written a batch goes out at once, whatever its size.
   std::size_t feed_queue_bytes = 4 * 1024 * 1024;
   int feed_resyncs_max = 3;                          ///< resyncs allowed within feed_resync_window; one more closes (1008)
   std::chrono::milliseconds feed_resync_window{60000};  ///< see feed_resyncs_max

@@ -98,7 +98,9 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
     version_ = batch->version;
     if (resync_) return;  // the coming snapshot will have it
     const auto bytes = (json_ ? batch->json.size() : batch->binary.size()) + 32;
-    if (queued_bytes_ + bytes > server_.options_.feed_queue_bytes) return overflow();
+    // The bound is on what waits behind the message being written: with nothing in flight a batch
+    // goes out at once, however big (a mass disconnect of every cabinet in one tick).
+    if (writing_ && queued_bytes_ + bytes > server_.options_.feed_queue_bytes) return overflow();
     queued_bytes_ += bytes;
     queue_.push_back(queued{batch, nullptr, bytes});
     note_peak();

@@ -170,6 +170,23 @@ TEST_F(FeedWsTest, AnApiActionShowsUpInTheFeed) {
   EXPECT_TRUE(consecutive(c.messages()));
 }
 
+// The bound is on what waits behind the message being written: a batch bigger than the bound
+// reaches a subscriber that is keeping up, without a resync.
+TEST_F(FeedWsTest, ABatchBiggerThanTheBoundReachesASubscriberThatKeepsUp) {
+  start([](api_server_options& o) { o.feed_queue_bytes = 64; });
+  feed_client c;
+  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_), 101);
+  c.start_reading();
+  ASSERT_TRUE(c.wait_messages(1));
+  ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.messages == 1; }));  // the snapshot is out
+  change("SN-1");
+  ASSERT_TRUE(c.wait_messages(2));
+  auto ms = c.messages();
+  EXPECT_TRUE(ms[1].has_deltas());
+  EXPECT_GT(ms[1].ByteSizeLong(), 64u);
+  EXPECT_EQ(api_->feed_stats().resyncs, 0u);
+}
+
 // `swaptwin admin` in another process writes the database without telling the hub: the periodic
 // full re-read finds the change.
 TEST_F(FeedWsTest, AChangeMadeElsewhereShowsUpAtTheNextReRead) {
