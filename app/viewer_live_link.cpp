@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -254,38 +255,68 @@ void live_link::retry_later(const std::string& what) {
   });
 }
 
-// The reads, one after the other: plans first (riders name theirs), then riders, deposits, packs.
-// A 404 is an endpoint this server does not have yet: skipped, as is anything unreadable.
+// The reads, one after the other: plans first (riders name theirs), then riders, deposits, packs;
+// riders and packs page by page (the API's ?offset&limit) until a page comes back short. A 404 is
+// an endpoint this server does not have yet: skipped, as is anything unreadable.
 void live_link::refresh_reads() {
   if (reading_ || stopping_) return;
   reading_ = true;
-  read_next(0);
+  read_next(0, 0);
 }
 
-void live_link::read_next(std::size_t step) {
-  static constexpr const char* paths[] = {"/plans", "/riders?limit=10000", "/deposits", "/packs?limit=10000"};
+void live_link::read_next(std::size_t step, std::size_t offset) {
+  static constexpr const char* paths[] = {"/plans", "/riders", "/deposits", "/packs"};
+  static constexpr std::size_t page = 10000;  // the API's largest page
   if (step >= std::size(paths) || stopping_) {
     reading_ = false;
     std::lock_guard<std::mutex> lock(box_.mutex);
     box_.reads_done = true;
     return;
   }
-  api_request(io_, api_, "GET", std::string{api_prefix} + paths[step], {}, [this, step](api_reply r) {
+  const bool paged = step == 1 || step == 3;
+  std::string target = std::string{api_prefix} + paths[step];
+  if (paged) target += "?offset=" + std::to_string(offset) + "&limit=" + std::to_string(page);
+  api_request(io_, api_, "GET", target, {}, [this, step, offset](api_reply r) {
     if (stopping_) return;
+    bool more = false;  // a full page: ask for the next one
     if (r.status == 200) {
       try {
-        std::lock_guard<std::mutex> lock(box_.mutex);
-        switch (step) {
-          case 0: plans_ = plans_from_json(r.body); box_.plans = plans_; break;
-          case 1: box_.riders = riders_from_json(r.body, plans_); break;
-          case 2: box_.deposits = deposits_from_json(r.body); break;
-          default: box_.batteries = batteries_from_json(r.body); break;
+        if (step == 0) {
+          plans_ = plans_from_json(r.body);
+          std::lock_guard<std::mutex> lock(box_.mutex);
+          box_.plans = plans_;
+        } else if (step == 1) {
+          auto got = riders_from_json(r.body, plans_);
+          if (offset == 0) riders_.clear();
+          more = got.size() == page;
+          riders_.insert(riders_.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+          if (!more) {
+            std::lock_guard<std::mutex> lock(box_.mutex);
+            box_.riders = std::move(riders_);
+            riders_.clear();
+          }
+        } else if (step == 2) {
+          auto got = deposits_from_json(r.body);
+          std::lock_guard<std::mutex> lock(box_.mutex);
+          box_.deposits = std::move(got);
+        } else {
+          auto got = batteries_from_json(r.body);
+          if (offset == 0) packs_.clear();
+          more = got.size() == page;
+          packs_.insert(packs_.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+          if (!more) {
+            std::lock_guard<std::mutex> lock(box_.mutex);
+            box_.batteries = std::move(packs_);
+            packs_.clear();
+          }
         }
       } catch (const std::invalid_argument&) {
         // not the shape this viewer knows: keep what it had
+        more = false;
       }
     }
-    read_next(step + 1);
+    if (more) read_next(step, offset + page);
+    else read_next(step + 1, 0);
   });
 }
 

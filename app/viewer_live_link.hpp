@@ -93,7 +93,7 @@ class live_link {
   void retry_later(const std::string& what);
   void start_refresh_timer();
   void refresh_reads();
-  void read_next(std::size_t step);
+  void read_next(std::size_t step, std::size_t offset);
   void next_action();
   void set_status(const std::string& status, bool connected);
 
@@ -111,6 +111,8 @@ class live_link {
   bool stopping_ = false;
   bool reading_ = false;                      // a round of HTTP reads is under way
   std::vector<viewer::plan_view> plans_;      // the last plans read (riders' plan names)
+  std::vector<viewer::rider_view> riders_;    // riders read so far in this round (paged)
+  std::vector<viewer::battery_view> packs_;   // packs read so far in this round (paged)
   std::deque<api_call> actions_;
   bool acting_ = false;
 };

@@ -72,6 +72,7 @@ class fake_live_server {
   }
 
   /// The answer to `method` `path` (no query): status and JSON body. Unscripted: 404.
+  /// `path` may carry a query: such an answer is for that exact target only.
   void answer(const std::string& method, const std::string& path, int status, std::string body) {
     std::lock_guard<std::mutex> lock(mutex_);
     answers_[method + " " + path] = {status, std::move(body)};
@@ -153,7 +154,9 @@ class fake_live_server {
       {
         std::lock_guard<std::mutex> lock(mutex_);
         requests_.push_back({std::string{s->req.method_string()}, target, auth, s->req.body()});
-        auto it = answers_.find(requests_.back().method + " " + target.substr(0, target.find('?')));
+        // The answer for the whole target ("/api/v1/riders?offset=0&limit=10000") first, else for its path.
+        auto it = answers_.find(requests_.back().method + " " + target);
+        if (it == answers_.end()) it = answers_.find(requests_.back().method + " " + target.substr(0, target.find('?')));
         if (it != answers_.end()) a = it->second;
       }
       cv_.notify_all();

@@ -253,6 +253,25 @@ TEST(ViewerLive, ReadsTheFeedDoesNotCarryAnd404sAreSkipped) {
   EXPECT_EQ(v.vm.source.status, "connected");
 }
 
+TEST(ViewerLive, RidersAndPacksArePagedUntilAShortPage) {
+  fake_live_server server{{}};
+  std::string first_page = "[";
+  for (int i = 0; i < 10000; ++i) first_page += std::string{i ? "," : ""} + R"({"id":"R-)" + std::to_string(i) + R"(","kyc":"verified"})";
+  first_page += "]";
+  server.answer("GET", "/api/v1/riders?offset=0&limit=10000", 200, first_page);
+  server.answer("GET", "/api/v1/riders?offset=10000&limit=10000", 200, R"([{"id":"R-last","kyc":"pending"}])");
+  viewer_harness v{server.port()};
+  ASSERT_TRUE(server.wait_subscriptions(1));
+  server.send(snapshot(1, 1));
+  ASSERT_TRUE(v.frames_until([](const viewer::view_model& vm) { return vm.riders.size() == 10001; })) << v.vm.riders.size();
+  EXPECT_EQ(v.vm.riders.front().id, "R-0");
+  EXPECT_EQ(v.vm.riders.back().id, "R-last");
+  EXPECT_EQ(v.vm.riders.back().kyc, viewer::kyc_state::pending);
+  // Packs asked for page by page too (the first page here is a 404: nothing more is asked).
+  auto packs = server.wait_request([](const recorded_request& r) { return has(r.target, "/api/v1/packs?offset=0&limit=10000"); });
+  EXPECT_TRUE(packs);
+}
+
 TEST(ViewerLive, ASequenceGapSubscribesAgain) {
   fake_live_server server{{}};
   viewer_harness v{server.port()};
