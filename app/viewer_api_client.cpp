@@ -167,6 +167,9 @@ api_call call_of(const viewer::action& a) {
                   {}, std::string{x.enabled ? "enabled" : "disabled"} + " slot " + std::to_string(x.slot) + " of " + x.sn};
         else if constexpr (std::is_same_v<T, va::verify_rider>)
           return {"POST", path({"riders", segment(x.rider_id), "verify"}), {}, "verified rider " + x.rider_id};
+        else if constexpr (std::is_same_v<T, va::assign_work_order>)
+          return {"POST", path({"work-orders", segment(work_order_number(x.work_order_id)), "assign"}),
+                  json{{"agent_id", x.agent_id}}.dump(), "assigned " + x.work_order_id + " to " + x.agent_id};
         else
           return {"POST", path({"work-orders", segment(work_order_number(x.work_order_id)), "acknowledge"}), {},
                   "acknowledged " + x.work_order_id};

@@ -19,6 +19,12 @@ const char* agent_state_label(agent_state s) {
   return "?";
 }
 
+const agent_view* find_agent(const view_model& vm, const std::string& id) {
+  for (const agent_view& a : vm.agents)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
 const char* severity_label(alert_severity s) {
   switch (s) {
     case alert_severity::info: return "info";
@@ -79,6 +85,26 @@ void draw_agents_work_orders(const view_model& vm, ui_state& state) {
   }
 
   ImGui::TextUnformatted("Work orders");
+  // The agent "Assign" sends: chosen here, by default the first one on duty.
+  if (state.assign_agent.empty() || find_agent(vm, state.assign_agent) == nullptr) {
+    state.assign_agent.clear();
+    for (const agent_view& a : vm.agents)
+      if (a.state != agent_state::offline) {
+        state.assign_agent = a.id;
+        break;
+      }
+  }
+  if (!vm.agents.empty()) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::BeginCombo("agent to assign", state.assign_agent.empty() ? "-" : state.assign_agent.c_str())) {
+      for (const agent_view& a : vm.agents) {
+        const std::string label = a.id + " (" + agent_state_label(a.state) + ")";
+        if (ImGui::Selectable(label.c_str(), a.id == state.assign_agent)) state.assign_agent = a.id;
+      }
+      ImGui::EndCombo();
+    }
+  }
   if (!ImGui::BeginTable("work_orders", 7, table_flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   for (const char* h : {"Work order", "Station", "Kind", "State", "Agent", "SLA", "Action"}) {
@@ -106,6 +132,9 @@ void draw_agents_work_orders(const view_model& vm, ui_state& state) {
     ImGui::TableNextColumn();
     if (w.state == "assigned" && ImGui::SmallButton("Acknowledge")) {
       state.actions.emplace_back(actions::acknowledge_work_order{w.id});
+    }
+    if (w.state == "open" && !state.assign_agent.empty() && ImGui::SmallButton("Assign")) {
+      state.actions.emplace_back(actions::assign_work_order{w.id, state.assign_agent});
     }
     ImGui::PopID();
   }

@@ -104,12 +104,17 @@ struct verify_rider {
 struct acknowledge_work_order {
   std::string work_order_id;  ///< work order
 };
+/// Send an agent to an open work order.
+struct assign_work_order {
+  std::string work_order_id;  ///< work order
+  std::string agent_id;       ///< the agent to send
+};
 }  // namespace actions
 
 /// Any operator action.
 using action = std::variant<actions::rename_station, actions::accept_station, actions::reject_station,
                             actions::set_slot_enabled, actions::verify_rider,
-                            actions::acknowledge_work_order>;
+                            actions::acknowledge_work_order, actions::assign_work_order>;
 
 /// What the UI remembers between frames and what it asks of the shell.
 struct ui_state {
@@ -120,6 +125,7 @@ struct ui_state {
   std::vector<action> actions;              ///< queued operator actions; the shell takes them
   std::string rename_buffer;                ///< the Stations panel's rename text field
   std::string jump_buffer;                  ///< the Time panel's "jump to" text field
+  std::string assign_agent;                 ///< the agent the work-order table's "Assign" buttons send; empty: the first on duty
   std::int64_t timeline_minute = 0;         ///< the Time panel's timeline slider, minutes from the timeline's start
   bool timeline_dragging = false;           ///< the slider is held: the source's time does not move it
   float navigation_width = 210;             ///< width of the left navigation bar in pixels

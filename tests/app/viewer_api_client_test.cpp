@@ -31,6 +31,11 @@ TEST(ViewerApiClient, EveryActionBecomesItsRequest) {
   auto ack = call_of(va::acknowledge_work_order{"WO-12"});
   EXPECT_EQ(ack.target, "/api/v1/work-orders/12/acknowledge");  // operators say WO-12, the API counts
   EXPECT_EQ(ack.done, "acknowledged WO-12");
+  auto assign = call_of(va::assign_work_order{"WO-12", "A-1"});
+  EXPECT_EQ(assign.method, "POST");
+  EXPECT_EQ(assign.target, "/api/v1/work-orders/12/assign");
+  EXPECT_EQ(assign.body, R"({"agent_id":"A-1"})");
+  EXPECT_EQ(assign.done, "assigned WO-12 to A-1");
 }
 
 TEST(ViewerApiClient, OutcomesAreShownInWords) {

@@ -1,6 +1,7 @@
 // Clicking the UI: navigation, time controls, and the actions it queues.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "tests/viewer/ui_fixture.hpp"
@@ -49,6 +50,34 @@ TEST_F(HeadlessUi, TimeJumpToALocalTime) {
   // 09:30 in Nairobi (UTC+3) is 06:30 UTC: 2 h 27 min after 04:03 UTC.
   EXPECT_EQ(take_jump(state.time), now + (2 * 60 + 27) * 60'000LL);
   EXPECT_TRUE(state.jump_buffer.empty());
+}
+
+TEST_F(HeadlessUi, AssignSendsTheChosenAgentToAnOpenWorkOrder) {
+  vm.work_orders.push_back({"WO-2", "ST-1", "slot_fault", "open", "", vm.now_ms + 3'600'000});
+  vm.agents.push_back({"A-2", -1.29, 36.81, agent_state::idle, ""});
+  state.selected_panel = panel::agents_work_orders;
+  state.assign_agent = "A-2";
+  frame();
+  const ImGuiWindow* window = ImGui::FindWindowByName("Agents & work orders");
+  ASSERT_NE(window, nullptr);
+  const ImGuiID table = ImHashStr("work_orders", 0, window->ID);
+  const ImGuiID row = ImHashStr("WO-2", 0, table);  // PushID(w.id)
+  // A scrolling table draws in a child window named "<parent>/<table>_<table id>" (ImGui 1.86).
+  char child[128];
+  std::snprintf(child, sizeof child, "Agents & work orders/work_orders_%08X", table);
+  click(item_centre(child, ImHashStr("Assign", 0, row)));
+  ASSERT_EQ(state.actions.size(), 1u);
+  const auto* assign = std::get_if<actions::assign_work_order>(&state.actions[0]);
+  ASSERT_NE(assign, nullptr);
+  EXPECT_EQ(assign->work_order_id, "WO-2");
+  EXPECT_EQ(assign->agent_id, "A-2");
+}
+
+TEST_F(HeadlessUi, AssignDefaultsToTheFirstAgentOnDuty) {
+  vm.agents = {{"A-0", 0, 0, agent_state::offline, ""}, {"A-1", 0, 0, agent_state::idle, ""}};
+  state.selected_panel = panel::agents_work_orders;
+  frame();
+  EXPECT_EQ(state.assign_agent, "A-1");
 }
 
 TEST_F(HeadlessUi, DisableASlotQueuesAnAction) {
