@@ -215,7 +215,9 @@ int run(const options& o) {
     if (shooting) {
       if (source->ready()) ++counted;
       else if (t > wait_until) {
-        status = fail("no model within --wait-s " + std::to_string(o.wait_s) + " s: " + vm.source.status);
+        char waited[32];
+        std::snprintf(waited, sizeof waited, "%g", o.wait_s);
+        status = fail(std::string{"no model within --wait-s "} + waited + " s: " + vm.source.status);
         break;
       }
       if (counted >= o.frames) {
