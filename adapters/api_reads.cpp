@@ -62,13 +62,14 @@ std::optional<page> page_of(const std::string& query, api_response& bad) {
   return pg;
 }
 
-template <class T, class F>
-api_response paged(const std::vector<T>& all, const std::string& query, F to_json) {
+// One page of a long list: `fetch(offset, limit)` reads only that page from the store.
+template <class Fetch, class ToJson>
+api_response paged(const std::string& query, Fetch fetch, ToJson to_json) {
   api_response bad;
   auto pg = page_of(query, bad);
   if (!pg) return bad;
   json j = json::array();
-  for (std::size_t i = pg->offset; i < all.size() && i < pg->offset + pg->limit; ++i) j.push_back(to_json(all[i]));
+  for (const auto& x : fetch(pg->offset, pg->limit)) j.push_back(to_json(x));
   return reply(200, j);
 }
 
@@ -156,13 +157,15 @@ api_response read(read_ctx& ctx) {
     if (!rd) return refused(errc::rider_unknown, "rider " + p[3] + " is not known");
     return reply(200, rider_json(*rd));
   }
-  if (r == "riders") return paged(ctx.db.riders(), ctx.query, rider_json);
+  if (r == "riders")
+    return paged(ctx.query, [&](std::size_t o, std::size_t n) { return ctx.db.riders(o, n); }, rider_json);
   if (r == "packs" && one) {
     auto b = ctx.db.battery(p[3]);
     if (!b) return fail(404, "pack.unknown", "pack " + p[3] + " is not known");
     return reply(200, pack_json(*b));
   }
-  if (r == "packs") return paged(ctx.db.batteries(), ctx.query, pack_json);
+  if (r == "packs")
+    return paged(ctx.query, [&](std::size_t o, std::size_t n) { return ctx.db.batteries(o, n); }, pack_json);
   if (r == "plans") {
     json j = json::array();
     for (const auto& pl : ctx.db.plans()) j.push_back(plan_json(pl));

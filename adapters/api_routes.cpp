@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/api_internal.hpp"
+#include "adapters/sqlite.hpp"
 
 namespace swaptwin::adapters {
 
@@ -150,6 +151,18 @@ api_response handle_api_request(store& db, const api_request& req, unix_ms now) 
     if (rt->action.rfind("slot.", 0) == 0) ctx.target = p[3] + "/" + p[5];
     return station_action(ctx, p, req.body);
   }
+  // One read snapshot for the whole GET: a rider's row, deposits and plan (or a page of them) from
+  // the same instant, whatever the store actor commits meanwhile.
+  struct read_snapshot {
+    sql::database& db;
+    explicit read_snapshot(sql::database& d) : db{d} { db.exec("BEGIN"); }
+    ~read_snapshot() {
+      try {
+        db.exec("COMMIT");
+      } catch (const std::exception&) {  // a read-only transaction: nothing to lose
+      }
+    }
+  } snapshot{db.db()};
   read_ctx ctx{db, p, query, now};
   return read(ctx);
 }

@@ -183,6 +183,8 @@ class store {
   twin::status add_battery(const twin::battery& b);
   std::optional<twin::battery> battery(const std::string& sn);
   std::vector<twin::battery> batteries();
+  /// At most `limit` packs from the `offset`-th in SN order.
+  std::vector<twin::battery> batteries(std::size_t offset, std::size_t limit);
   void save_battery(const twin::battery& b);
 
   // Plans.
@@ -195,6 +197,9 @@ class store {
   twin::status add_rider(const twin::rider& r);
   std::optional<twin::rider> rider(const std::string& id);
   std::vector<twin::rider> riders();
+  /// At most `limit` riders from the `offset`-th in id order, with deposits and plan (a page of the
+  /// API's list: three queries, whatever the page's size).
+  std::vector<twin::rider> riders(std::size_t offset, std::size_t limit);
   /// Saves a rider's non-money state (KYC). Use commit() for anything that posts to the ledger.
   void save_rider(const twin::rider& r);
   /// Applies a billing rule's outcome atomically: the rider as it became and its postings.

@@ -1,4 +1,6 @@
 // The store's plans, riders, ledger and swaps.
+#include <map>
+
 #include "adapters/sqlite.hpp"
 #include "adapters/store.hpp"
 #include "adapters/store_rows.hpp"
@@ -148,6 +150,33 @@ std::vector<rider> store::riders() {
     while (q->step()) out.push_back(rows::read_rider(*q));
   }
   for (auto& r : out) read_rider_details(*db_, r);
+  return out;
+}
+
+std::vector<rider> store::riders(std::size_t offset, std::size_t limit) {
+  std::vector<twin::rider> out;
+  const auto n = static_cast<std::int64_t>(limit), skip = static_cast<std::int64_t>(offset);
+  {
+    auto q = db_->prepare(std::string{"SELECT "} + rows::rider_columns + " FROM riders ORDER BY id LIMIT ? OFFSET ?");
+    q->bind_all(n, skip);
+    while (q->step()) out.push_back(rows::read_rider(*q));
+  }
+  if (out.empty()) return out;
+  // The page's deposits and plans in one query each, matched to the riders by id (both in id order).
+  const std::string page = " WHERE rider_id >= ? AND rider_id <= ? ORDER BY rider_id";
+  std::map<std::string, twin::rider*> by_id;
+  for (auto& r : out) by_id[r.id] = &r;
+  {
+    auto q = db_->prepare("SELECT rider_id, model_id, amount_minor, currency FROM rider_deposits" + page);
+    q->bind_all(out.front().id, out.back().id);
+    while (q->step())
+      if (auto it = by_id.find(q->text(0)); it != by_id.end()) it->second->deposits[q->text(1)] = money{q->int64(2), q->text(3)};
+  }
+  auto q = db_->prepare(std::string{"SELECT rider_id, "} + rows::subscription_columns + " FROM subscriptions" + page);
+  q->bind_all(out.front().id, out.back().id);
+  while (q->step())
+    if (auto it = by_id.find(q->text(0)); it != by_id.end() && !it->second->plan)
+      it->second->plan = rows::read_subscription(*q, 1);
   return out;
 }
 

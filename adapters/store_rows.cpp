@@ -119,18 +119,18 @@ twin::battery read_battery(const sql::statement& st) {
 const char* const subscription_columns =
     "plan_id, kind, started_at_ms, expires_at_ms, swaps_used, swap_cap, km_left_m, swaps_left, metered, overage";
 
-twin::subscription read_subscription(const sql::statement& st) {
+twin::subscription read_subscription(const sql::statement& st, int first) {
   subscription s;
-  s.plan_id = st.text(0);
-  s.kind = parse_enum<plan_kind>(st.text(1), "subscriptions.kind");
-  s.started_at = from_ms(st.int64(2));
-  if (auto t = st.opt_int64(3)) s.expires_at = from_ms(*t);
-  s.swaps_used = st.integer(4);
-  s.swap_cap = st.integer(5);
-  s.km_left_m = st.int64(6);
-  s.swaps_left = st.integer(7);
-  s.metered = st.int64(8) != 0;
-  s.overage = st.int64(9) != 0;
+  s.plan_id = st.text(first);
+  s.kind = parse_enum<plan_kind>(st.text(first + 1), "subscriptions.kind");
+  s.started_at = from_ms(st.int64(first + 2));
+  if (auto t = st.opt_int64(first + 3)) s.expires_at = from_ms(*t);
+  s.swaps_used = st.integer(first + 4);
+  s.swap_cap = st.integer(first + 5);
+  s.km_left_m = st.int64(first + 6);
+  s.swaps_left = st.integer(first + 7);
+  s.metered = st.int64(first + 8) != 0;
+  s.overage = st.int64(first + 9) != 0;
   return s;
 }
 

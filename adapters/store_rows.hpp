@@ -39,7 +39,7 @@ twin::rider read_rider(const sql::statement& st);
 extern const char* const battery_columns;
 twin::battery read_battery(const sql::statement& st);
 extern const char* const subscription_columns;
-twin::subscription read_subscription(const sql::statement& st);
+twin::subscription read_subscription(const sql::statement& st, int first = 0);  // columns from `first`
 extern const char* const work_order_columns;
 twin::work_order read_work_order(const sql::statement& st);
 

@@ -277,4 +277,12 @@ std::vector<battery> store::batteries() {
   return out;
 }
 
+std::vector<battery> store::batteries(std::size_t offset, std::size_t limit) {
+  std::vector<twin::battery> out;
+  auto q = db_->prepare(std::string{"SELECT "} + rows::battery_columns + " FROM batteries ORDER BY sn LIMIT ? OFFSET ?");
+  q->bind_all(static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset));
+  while (q->step()) out.push_back(rows::read_battery(*q));
+  return out;
+}
+
 }  // namespace swaptwin::adapters

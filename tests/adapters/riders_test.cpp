@@ -178,6 +178,32 @@ TEST_F(RiderStore, RidersAreListedByIdWithTheirDetails) {
   EXPECT_EQ(all[1].deposits.at("72V").minor, 70000);
 }
 
+TEST_F(RiderStore, APageOfRidersHasTheSameDetailsAsTheWholeList) {
+  for (int i = 0; i < 6; ++i) {
+    auto r = cn_rider("R-" + std::to_string(i), at("2026-10-01"));
+    if (i % 2 == 0) r.deposits["72V"] = money{70000 + i, "CNY"};
+    if (i % 3 == 0) r.deposits["60V"] = money{50000 + i, "CNY"};
+    if (i != 2) r.plan = subscription{"km-100", plan_kind::distance, at("2026-11-01"), {}, i, 0, 1000 * i, 0, false, true};
+    ASSERT_DONE(s->add_rider(r));
+  }
+  const auto all = s->riders();
+  const auto page = s->riders(1, 3);
+  ASSERT_EQ(page.size(), 3u);
+  for (std::size_t k = 0; k < page.size(); ++k) {
+    const auto& want = all[k + 1];
+    EXPECT_EQ(page[k].id, want.id);
+    EXPECT_EQ(page[k].deposits, want.deposits) << want.id;
+    ASSERT_EQ(page[k].plan.has_value(), want.plan.has_value()) << want.id;
+    if (want.plan) {
+      EXPECT_EQ(page[k].plan->km_left_m, want.plan->km_left_m) << want.id;
+    }
+  }
+  EXPECT_FALSE(page[1].plan);                       // R-2 has none
+  EXPECT_EQ(page[2].deposits.at("60V").minor, 50003);
+  EXPECT_TRUE(s->riders(6, 10).empty());
+  EXPECT_EQ(s->riders(4, 10).size(), 2u);
+}
+
 TEST_F(RiderStore, BatteriesRoundTrip) {
   battery b;
   b.sn = "P-1";
