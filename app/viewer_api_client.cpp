@@ -194,7 +194,7 @@ std::string outcome_text(const api_call& call, const api_reply& reply) {
 std::vector<viewer::plan_view> plans_from_json(const std::string& body) {
   std::vector<viewer::plan_view> out;
   for (const auto& p : parse_array(body, "plans")) {
-    if (!p.is_object() || p.value("retired", false)) continue;
+    if (!p.is_object() || (p.contains("retired") && p["retired"].is_boolean() && p["retired"].get<bool>())) continue;
     const auto price = integer(p, "price_minor") > 0 ? integer(p, "price_minor") : integer(p, "unit_price_minor");
     out.push_back({text(p, "id"), plan_kind_text(p), text(p, "name"), {text(p, "currency"), price}});
   }

@@ -310,8 +310,8 @@ void live_link::read_next(std::size_t step, std::size_t offset) {
             packs_.clear();
           }
         }
-      } catch (const std::invalid_argument&) {
-        // not the shape this viewer knows: keep what it had
+      } catch (const std::exception&) {
+        // not the shape this viewer knows (or too big to hold): keep what it had
         more = false;
       }
     }

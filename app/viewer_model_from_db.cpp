@@ -241,7 +241,10 @@ void fill_dashboard(adapters::store& db, unix_ms now, const std::string& tz, vw:
 }  // namespace
 
 viewer::station_category station_category_of(const station& s, int ready_packs) {
-  const bool fault = std::any_of(s.slots.begin(), s.slots.end(), [](const slot& sl) { return sl.state == slot_state::fault; });
+  // As shown: a faulted slot the operator has disabled is out of service, not a fault to attend to
+  // (the live feed sends slots as shown, so all sources agree).
+  const bool fault = std::any_of(s.slots.begin(), s.slots.end(),
+                                 [&](const slot& sl) { return slot_view_state(s, sl) == vw::slot_state::fault; });
   return viewer::category_of(s.link.online, fault, ready_packs);
 }
 

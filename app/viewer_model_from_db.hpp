@@ -18,8 +18,9 @@ namespace swaptwin::app {
 /// is not a known time zone, and sql::store_error when the database cannot be read.
 viewer::view_model model_from_store(adapters::store& db, twin::unix_ms now, const std::string& tz);
 
-/// The map category of station `s` given its ready-pack count (viewer::category_of: offline, fault,
-/// low stock at viewer::low_stock_threshold ready packs or fewer, else stocked).
+/// The map category of station `s` given its ready-pack count (viewer::category_of: offline, fault
+/// when a slot is shown faulted (slot_view_state: a disabled one is not), low stock at
+/// viewer::low_stock_threshold ready packs or fewer, else stocked).
 viewer::station_category station_category_of(const twin::station& s, int ready_packs);
 
 // The rules of the mapping, shared with the sources that start from twin values (the simulation,

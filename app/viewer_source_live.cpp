@@ -36,7 +36,19 @@ class live_source final : public viewer_source {
       box_.status = "connecting to " + o.host + ":" + o.port;
     }
     asio::post(io_, [this] { link_->start(); });
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+      // A handler that throws (a malformed answer the mapping did not expect, no memory) must not
+      // end the viewer: say so under the clock and go on serving the link.
+      for (;;) {
+        try {
+          io_.run();
+          return;  // stopped by the destructor
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lock(box_.mutex);
+          box_.status = std::string{"internal error on the network thread: "} + e.what();
+        }
+      }
+    });
   }
 
   ~live_source() override {

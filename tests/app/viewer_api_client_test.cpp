@@ -61,6 +61,8 @@ TEST(ViewerApiClient, ReadsBecomeViewModelParts) {
   EXPECT_EQ(plans[0].price.minor, 150000);
   EXPECT_EQ(plans[1].kind, "per km");
   EXPECT_EQ(plans[1].price.minor, 12);
+  // Fields of an unexpected type are read as absent, never thrown from the network thread.
+  EXPECT_EQ(plans_from_json(R"([{"id":"x","retired":1,"price_minor":"12"}])").size(), 1u);
 
   auto riders = riders_from_json(R"([{"id":"R-1","kyc":"verified","plan":{"plan_id":"km","kind":"distance"},
     "deposits":{"48V":{"currency":"KES","amount_minor":400000},"60V":{"currency":"KES","amount_minor":100000}}},

@@ -62,6 +62,8 @@ struct viewer_harness {
   std::unique_ptr<app::viewer_source> source;
   viewer::ui_state ui;
   viewer::view_model vm;
+  /// The longest frame() so far. Tests compare it with the link's network timeout: a frame that
+  /// waited on the network would take at least that long (a structural bound, not a speed target).
   steady::duration slowest_frame{};
 
   viewer_harness(std::uint16_t port, bool json = false, app::live_link_timing timing = fast()) {
@@ -164,7 +166,7 @@ TEST(ViewerLive, ALostServerIsShownRetriedAndFollowedAgain) {
   // A few retries fail (connection refused) while frames go on.
   ASSERT_TRUE(v.frames_until([](const viewer::view_model& vm) { return has(vm.source.status, "connect: "); }, 5s))
       << v.vm.source.status;
-  EXPECT_LT(v.slowest_frame, 50ms);
+  EXPECT_LT(v.slowest_frame, viewer_harness::fast().timeout);
 
   fake_live_server::options again;
   again.port = port;
@@ -173,7 +175,7 @@ TEST(ViewerLive, ALostServerIsShownRetriedAndFollowedAgain) {
   back.send(snapshot(1, 3));
   ASSERT_TRUE(v.frames_until([](const viewer::view_model& vm) { return vm.stations.size() == 3 && !vm.source.degraded; }));
   EXPECT_EQ(v.vm.source.status, "connected");
-  EXPECT_LT(v.slowest_frame, 50ms);
+  EXPECT_LT(v.slowest_frame, viewer_harness::fast().timeout);
 }
 
 TEST(ViewerLive, AServerThatNeverAnswersDoesNotHoldAFrame) {
@@ -190,7 +192,7 @@ TEST(ViewerLive, AServerThatNeverAnswersDoesNotHoldAFrame) {
   EXPECT_TRUE(has(v.vm.source.status, "timeout")) << v.vm.source.status;
   EXPECT_TRUE(v.vm.source.degraded);
   EXPECT_FALSE(v.source->ready());
-  EXPECT_LT(v.slowest_frame, 50ms);
+  EXPECT_LT(v.slowest_frame, timing.timeout);  // the frame did not wait for the upgrade's timeout
 }
 
 TEST(ViewerLive, ARefusedTokenIsShown) {

@@ -110,7 +110,7 @@ TEST_F(ViewerModelTest, CountsCategoriesMoneyAndTime) {
   EXPECT_EQ(kwh->kind, "per kWh");
   auto cny = vw::find_currency_format(vm, "CNY");
   EXPECT_EQ(cny.decimals, 2);
-  EXPECT_EQ(cny.symbol, "\xC2\xA5");  // ¥ (Latin-1: the default font draws it)
+  EXPECT_EQ(cny.symbol, "\xC2\xA5");  // ¥
 
   auto& r1 = vm.riders[0].id == "R-1" ? vm.riders[0] : vm.riders[1];
   auto& r2 = vm.riders[0].id == "R-1" ? vm.riders[1] : vm.riders[0];
@@ -131,6 +131,15 @@ TEST_F(ViewerModelTest, CountsCategoriesMoneyAndTime) {
   EXPECT_EQ(vm.dashboard.stations_online, 2);
   EXPECT_EQ(vm.dashboard.stations_offline, 1);
   EXPECT_EQ(vm.dashboard.open_work_orders, 1);
+}
+
+TEST(StationCategory, AFaultedSlotTheOperatorDisabledIsNotAFault) {
+  auto s = station_4("SZ-3", "Bao'an");  // online; slots 1 and 4 ready
+  s.slots[1].state = slot_state::fault;
+  EXPECT_EQ(app::station_category_of(s, 2), vw::station_category::fault);
+  s.desired.disabled_slots = {s.slots[1].index};  // out of service: shown disabled, as the live feed sends it
+  EXPECT_EQ(app::station_category_of(s, 2), vw::station_category::online_low_stock);
+  EXPECT_EQ(app::slot_view_state(s, s.slots[1]), vw::slot_state::disabled);
 }
 
 TEST_F(ViewerModelTest, OffsetFollowsDaylightSaving) {
