@@ -68,6 +68,7 @@ class live_link {
  public:
   /// A link to `o.host`:`o.port` that reports to `box`; nothing happens before start().
   live_link(boost::asio::io_context& io, const live_source_options& o, const live_link_timing& timing, live_mailbox& box);
+  /// Call stop() (on the io_context's thread) first; the destructor only frees.
   ~live_link();
   live_link(const live_link&) = delete;
   live_link& operator=(const live_link&) = delete;

@@ -20,7 +20,7 @@ namespace swaptwin::scenarios {
 
 /// A field agent as the simulation has it now.
 struct agent_snapshot {
-  std::string id;
+  std::string id;                ///< the agent's id
   twin::geo_point position;      ///< base, or the site of the last order reached
   std::int64_t work_order = 0;   ///< the unresolved order the agent is on; 0: none
   bool on_shift = true;          ///< within the agent's shift hours (the scenario's local time)
@@ -28,11 +28,11 @@ struct agent_snapshot {
 
 /// A pack a rider is carrying, as the rider's last cabinet read it.
 struct held_pack {
-  std::string rider_id;
-  std::string sn;
-  std::string model_id;
-  double soh = 1.0;
-  double cycles = 0;
+  std::string rider_id;  ///< who carries it
+  std::string sn;        ///< the pack's serial number
+  std::string model_id;  ///< its battery model
+  double soh = 1.0;      ///< state of health in [0, 1]
+  double cycles = 0;     ///< equivalent full cycles
 };
 
 /// One run of a scenario, stepped by its owner. Not copyable; one thread at a time.
@@ -41,6 +41,7 @@ class sim_session {
   /// Sets up the run of `sc` with `opt` (seed, days and hooks as for simulate(); `progress` is not
   /// used here). Refuses (input.invalid) what simulate() refuses.
   static twin::result<std::unique_ptr<sim_session>> open(const scenario& sc, sim_options opt = {});
+  /// Ends the run's actors and its actor system.
   ~sim_session();
   sim_session(const sim_session&) = delete;
   sim_session& operator=(const sim_session&) = delete;
