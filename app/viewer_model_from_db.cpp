@@ -6,8 +6,6 @@
 #include <set>
 #include <stdexcept>
 
-#include <date/tz.h>
-
 #include "twin/money.hpp"
 #include "viewer/format.hpp"
 
@@ -27,10 +25,8 @@ vw::money_amount amount(std::int64_t minor, const std::string& currency) { retur
 // The rules the other sources share (declared in the header).
 
 vw::slot_state slot_view_state(const station& s, const slot& sl) {
-  const auto& off = s.desired.disabled_slots;
-  if (sl.state == slot_state::disabled || std::find(off.begin(), off.end(), sl.index) != off.end())
-    return vw::slot_state::disabled;
-  switch (sl.state) {
+  switch (adapters::shown_slot_state(s, sl)) {
+    case slot_state::disabled: return vw::slot_state::disabled;
     case slot_state::charging: return vw::slot_state::charging;
     case slot_state::ready: return vw::slot_state::ready;
     case slot_state::fault: return vw::slot_state::fault;
@@ -72,35 +68,11 @@ std::string plan_kind_text(const plan& p) {
 }
 
 vw::alert_severity severity_of(alert_kind k) {
-  switch (k) {
-    case alert_kind::station_offline:
-    case alert_kind::slot_fault:
-    case alert_kind::over_temperature: return vw::alert_severity::critical;
-    case alert_kind::door_open:
-    case alert_kind::low_stock: return vw::alert_severity::warning;
+  switch (adapters::severity_of(k)) {
+    case adapters::alert_severity::critical: return vw::alert_severity::critical;
+    case adapters::alert_severity::warning: return vw::alert_severity::warning;
     default: return vw::alert_severity::info;
   }
-}
-
-// "station_offline" -> "station offline": enum names as people read them.
-std::string words(std::string_view name) {
-  std::string out{name};
-  std::replace(out.begin(), out.end(), '_', ' ');
-  return out;
-}
-
-std::string alert_text(const work_order& w) {
-  std::string what;
-  switch (w.alert) {
-    case alert_kind::station_offline: what = "Station offline"; break;
-    case alert_kind::slot_fault: what = "Slot fault"; break;
-    case alert_kind::over_temperature: what = "Over temperature"; break;
-    case alert_kind::door_open: what = "Door left open"; break;
-    case alert_kind::low_stock: what = "Low stock of ready packs"; break;
-    default: what = "Pack due for retirement"; break;
-  }
-  if (w.slot > 0) what += " (slot " + std::to_string(w.slot) + ")";
-  return what + ", work order WO-" + std::to_string(w.id) + " " + words(to_string(w.state));
 }
 
 vw::currency_format format_of(const std::string& code) {
@@ -182,14 +154,10 @@ void fill_people(adapters::store& db, vw::view_model& vm, std::set<std::string>&
 }
 
 void fill_work(adapters::store& db, vw::view_model& vm) {
-  auto open = db.work_orders(true);
-  std::sort(open.begin(), open.end(), [](const work_order& a, const work_order& b) {
-    return a.opened_at != b.opened_at ? a.opened_at < b.opened_at : a.id < b.id;
-  });
-  std::map<std::string, const work_order*> active;  // agent -> the work order they are on
+  const auto open = adapters::open_work_orders_sorted(db);
   for (auto& w : open) {
     vw::work_order_view v;
-    v.id = "WO-" + std::to_string(w.id);
+    v.id = adapters::work_order_label(w.id);
     v.station_sn = w.station_sn;
     v.kind = words(to_string(w.alert));
     v.state = words(to_string(w.state));
@@ -197,22 +165,20 @@ void fill_work(adapters::store& db, vw::view_model& vm) {
     v.sla_due_ms = ms(w.due_at);
     vm.work_orders.push_back(v);
     vm.alerts.push_back({ms(w.opened_at), severity_of(w.alert), w.station_sn, alert_text(w)});
-    if (!w.agent_id.empty() && !active.count(w.agent_id)) active[w.agent_id] = &w;
   }
   for (auto& a : db.agents()) {
     vw::agent_view v;
     v.id = a.id;
     v.lat = a.base.lat;
     v.lon = a.base.lon;
-    v.state = a.state == agent_state::off_shift ? vw::agent_state::offline
-              : a.state == agent_state::busy    ? vw::agent_state::working
-                                                : vw::agent_state::idle;
-    if (auto it = active.find(a.id); it != active.end()) {
-      const auto& w = *it->second;
-      v.work_order_id = "WO-" + std::to_string(w.id);
-      if (w.state == wo_state::on_site) v.state = vw::agent_state::working;
-      else if (w.state == wo_state::en_route || w.state == wo_state::assigned) v.state = vw::agent_state::travelling;
+    const auto [shown, order] = adapters::agent_activity(a, open);
+    switch (shown) {
+      case adapters::shown_agent_state::offline: v.state = vw::agent_state::offline; break;
+      case adapters::shown_agent_state::working: v.state = vw::agent_state::working; break;
+      case adapters::shown_agent_state::travelling: v.state = vw::agent_state::travelling; break;
+      default: v.state = vw::agent_state::idle; break;
     }
+    if (order != 0) v.work_order_id = adapters::work_order_label(order);
     vm.agents.push_back(std::move(v));
   }
 }
@@ -231,11 +197,8 @@ void fill_dashboard(adapters::store& db, unix_ms now, const std::string& tz, vw:
   out.stations_online = static_cast<int>(d->stations_online);
   out.stations_offline = static_cast<int>(d->stations_offline);
   out.open_work_orders = static_cast<int>(d->work_orders_open);
-  for (auto& s : db.swaps()) {
-    if (s.at < d->day_start || s.at >= d->day_end) continue;
-    auto hour = (ms(s.at) - ms(d->day_start)) / 3'600'000;
-    out.swaps_per_hour[static_cast<size_t>(std::clamp<std::int64_t>(hour, 0, 23))] += 1.0f;
-  }
+  const auto hours = adapters::swaps_per_hour(db, d->day_start, d->day_end);  // one query, not every swap ever
+  for (std::size_t h = 0; h < hours.size(); ++h) out.swaps_per_hour[h] = static_cast<float>(hours[h]);
 }
 
 }  // namespace
@@ -246,17 +209,6 @@ viewer::station_category station_category_of(const station& s, int ready_packs) 
   const bool fault = std::any_of(s.slots.begin(), s.slots.end(),
                                  [&](const slot& sl) { return slot_view_state(s, sl) == vw::slot_state::fault; });
   return viewer::category_of(s.link.online, fault, ready_packs);
-}
-
-int utc_offset_minutes(const std::string& tz, unix_ms now) {
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = date::locate_zone(tz);
-  } catch (const std::exception&) {
-    throw std::invalid_argument("unknown time zone \"" + tz + "\" (use an IANA name like Africa/Nairobi or UTC)");
-  }
-  auto info = zone->get_info(std::chrono::time_point_cast<std::chrono::seconds>(now));
-  return static_cast<int>(info.offset.count() / 60);
 }
 
 viewer::view_model model_from_store(adapters::store& db, unix_ms now, const std::string& tz) {

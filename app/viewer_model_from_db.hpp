@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "adapters/feed_view.hpp"
 #include "adapters/store.hpp"
 #include "twin/time.hpp"
 #include "viewer/view_model.hpp"
@@ -41,17 +42,18 @@ std::string plan_kind_text(const twin::plan& p);
 /// Offline, slot fault and over-temperature are critical; door open and low stock warnings.
 viewer::alert_severity severity_of(twin::alert_kind k);
 
-/// Enum names as people read them: "station_offline" -> "station offline".
-std::string words(std::string_view name);
+/// Enum names as people read them: "station_offline" -> "station offline" (the feed's rule).
+using adapters::words;
 
-/// The alert line of work order `w`: "Slot fault (slot 3), work order WO-7 en route".
-std::string alert_text(const twin::work_order& w);
+/// The alert line of work order `w`: "Slot fault (slot 3), work order WO-7 en route" (the feed's rule).
+using adapters::alert_text;
 
-/// How currency `code` is shown: its symbol when the default font can draw it, else the code.
+/// How currency `code` is shown: its symbol and decimals (format_money shows the code instead of a
+/// symbol the font cannot draw).
 viewer::currency_format format_of(const std::string& code);
 
 /// UTC offset of time zone `tz` at `now`, in minutes (east positive). Throws std::invalid_argument
 /// when `tz` is unknown.
-int utc_offset_minutes(const std::string& tz, twin::unix_ms now);
+using adapters::utc_offset_minutes;
 
 }  // namespace swaptwin::app
