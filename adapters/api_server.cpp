@@ -27,7 +27,7 @@ using tcp = net::ip::tcp;
 struct api_core {
   api_server_options options;
   std::optional<store> db;
-  std::unique_ptr<feed_detail::feed_server> feed;  // GET /v1/feed (null without a hub)
+  std::unique_ptr<feed_detail::feed_server> feed;  // GET /api/v1/feed (null without a hub)
   twin::unix_ms now() const {
     if (options.now) return options.now();
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -82,7 +82,7 @@ class session : public std::enable_shared_from_this<session> {
     write(std::move(out), req.version(), req.keep_alive());
   }
 
-  // GET /v1/feed: admitted, the connection becomes a feed subscription; else an HTTP answer.
+  // GET /api/v1/feed: admitted, the connection becomes a feed subscription; else an HTTP answer.
   void feed(http::request<http::string_body>& req) {
     if (!core_.feed) return write({404, R"({"error":"route.unknown","message":"no operator feed on this server"})", false, {}},
                                   req.version(), req.keep_alive());

@@ -5,7 +5,7 @@
 ///
 /// Threads: one I/O thread between start() and stop(); requests are handled on it, synchronously
 /// (small SQLite reads and writes), and so are the operator feed's WebSocket subscribers (GET
-/// /v1/feed, feed_session.hpp; the hub's reads run on the hub's own thread). Beast and Asio stay in
+/// /api/v1/feed, feed_session.hpp; the hub's reads run on the hub's own thread). Beast and Asio stay in
 /// the .cpp files.
 
 #include <chrono>
@@ -33,7 +33,7 @@ struct api_server_options {
   std::chrono::milliseconds idle_timeout{30000};    ///< a keep-alive connection idle this long is closed
   /// The time actions and the dashboard use; unset = the system clock.
   std::function<twin::unix_ms()> now;
-  /// The operator feed (GET /v1/feed, WebSocket) serves this hub's board and batches; null: no
+  /// The operator feed (GET /api/v1/feed, WebSocket) serves this hub's board and batches; null: no
   /// feed (404). Not owned: it must outlive the server.
   feed_hub* feed = nullptr;
   /// A feed subscriber's outbound queue (messages waiting behind the one being written), in bytes.

@@ -374,7 +374,12 @@ void feed_hub::run() {
     if (next < t) next = t;  // fell behind (a long re-read): no burst of catch-up ticks
     if (runner_->cv.wait_until(lock, next, [&] { return runner_->stopping; })) return;
     lock.unlock();
-    (void)poll();
+    try {
+      (void)poll();
+    } catch (const std::exception&) {  // out of memory encoding a batch: count it, try at the next tick
+      std::lock_guard<std::mutex> board_lock(board_m_);
+      ++board_->stats.errors;
+    }
     lock.lock();
   }
 }

@@ -231,7 +231,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
 
 bool is_feed_target(std::string_view target) {
   const auto path = target.substr(0, target.find('?'));
-  return path == "/v1/feed" || path == "/v1/feed/";
+  return path == "/api/v1/feed" || path == "/api/v1/feed/";
 }
 
 void note_action(feed_hub& hub, std::string_view target) {
@@ -244,7 +244,10 @@ void note_action(feed_hub& hub, std::string_view target) {
   }
   constexpr std::string_view orders = "/api/v1/work-orders/";
   if (path.substr(0, orders.size()) == orders) return hub.committed(store_commit{{}, 0, 0, true, false});
-  hub.request_rescan();
+  // A rider's KYC is not on the board: no re-read of 10,000 stations for it.
+  constexpr std::string_view riders = "/api/v1/riders/";
+  if (path.substr(0, riders.size()) == riders) return;
+  hub.request_rescan();  // a deposit (a currency may appear): rare
 }
 
 feed_server::feed_server(net::io_context& ioc, feed_hub& hub, const api_server_options& options)
@@ -289,13 +292,13 @@ std::optional<api_response> feed_server::admit(store& db, const http::request<ht
   auto who = db.authenticate(bearer);
   if (!who) return error(401, "auth.invalid", "the token is unknown, revoked or malformed");
   if (!role_allows(who->granted, role::viewer)) return error(403, "auth.forbidden", "the feed needs the viewer role");
-  if (req.method() != http::verb::get) return error(405, "method.not_allowed", "the feed is GET /v1/feed");
+  if (req.method() != http::verb::get) return error(405, "method.not_allowed", "the feed is GET /api/v1/feed");
   const auto format = query_value(target, "format").value_or("binary");
   if (format != "binary" && format != "protobuf" && format != "json")
     return error(400, "input.invalid", "format must be binary (the default) or json", "format");
   json = format == "json";
   if (!websocket::is_upgrade(req))
-    return error(426, "feed.upgrade_required", "the feed is a WebSocket: send GET /v1/feed with Upgrade: websocket");
+    return error(426, "feed.upgrade_required", "the feed is a WebSocket: send GET /api/v1/feed with Upgrade: websocket");
   return std::nullopt;
 }
 

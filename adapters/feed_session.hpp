@@ -1,5 +1,5 @@
 #pragma once
-/// Internal to the operator API (api_server.cpp): the feed WebSocket at GET /v1/feed. Admission
+/// Internal to the operator API (api_server.cpp): the feed WebSocket at GET /api/v1/feed. Admission
 /// (bearer token in the Authorization header or ?access_token=, ?format=json), one session per
 /// subscriber with a bounded outbound queue and resynchronisation, and the fan-out of the hub's
 /// batches on the API's I/O thread. Includes Beast: not for use outside adapters/.
@@ -22,7 +22,7 @@
 
 namespace swaptwin::adapters::feed_detail {
 
-/// True when `target` ("/v1/feed?format=json") names the feed.
+/// True when `target` ("/api/v1/feed?format=json") names the feed.
 bool is_feed_target(std::string_view target);
 
 /// Tells the hub what a successful API action changed: the station of /api/v1/stations/{sn}/...,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -38,6 +39,16 @@ bool open_if_needed(store_actor_state& st) {
 
 // Commits the buffer in one transaction and answers its waiters. On failure the entries stay
 // buffered, the waiters get the error, and a retry is armed with a doubling back-off.
+// Tells the commit listener, after the answers went out: the feed is a view, so nothing it does
+// (or throws) may hold up or undo an acknowledgement, and no exception leaves the actor.
+void report_committed(const store_actor_state& st, const store_commit& c) noexcept {
+  if (!st.cfg.on_committed) return;
+  try {
+    st.cfg.on_committed(c);
+  } catch (const std::exception&) {  // the next commit or the feed's full re-read catches up
+  }
+}
+
 caf::error commit(self_ptr self) {
   auto& st = self->state;
   if (st.buffer.empty()) return caf::none;
@@ -64,11 +75,6 @@ caf::error commit(self_ptr self) {
   st.appended += written;
   st.duplicates += static_cast<std::int64_t>(appended.size()) - written;
   ++st.commits;
-  if (st.cfg.on_committed && written > 0) {
-    store_commit c;
-    c.ledger = true;
-    st.cfg.on_committed(c);
-  }
   st.failures = 0;
   st.last_error.clear();
   for (auto& w : st.waiters)
@@ -78,6 +84,11 @@ caf::error commit(self_ptr self) {
   st.buffer.clear();
   st.timer_armed = false;
   ++st.timer_generation;  // the pending timer, if any, has nothing left to do
+  if (written > 0) {
+    store_commit c;
+    c.ledger = true;
+    report_committed(st, c);
+  }
   return caf::none;
 }
 // Runs `f(db)` on the open database; an unopenable file or an exception becomes the store's error.
@@ -108,9 +119,9 @@ void apply_link(store& db, const actors::link_record& l) {
   (void)db.set_link(l.sn, c);  // an unknown SN (pending, then deleted) has nothing to update
 }
 
-// Tells the listener which stations a committed cabinet batch touched.
-void notify_committed(store_actor_state& st, const std::vector<cabinet_write>& batch,
-                      const std::vector<actors::cabinet_answer>& answers, const std::vector<std::string>& failed) {
+// What a committed cabinet batch touched, for the commit listener (the operator feed).
+store_commit committed_summary(const std::vector<cabinet_write>& batch, const std::vector<actors::cabinet_answer>& answers,
+                               const std::vector<std::string>& failed) {
   store_commit c;
   c.writes = batch.size();
   std::set<std::string> sns;
@@ -130,7 +141,7 @@ void notify_committed(store_actor_state& st, const std::vector<cabinet_write>& b
     }
   }
   c.stations.assign(sns.begin(), sns.end());
-  st.cfg.on_committed(c);
+  return c;
 }
 
 // Applies the waiting cabinet writes in arrival order, each cabinet event in its savepoint, in
@@ -172,9 +183,10 @@ void commit_swaps(self_ptr self) {
       all_failed = e.what();
     }
   }
+  std::optional<store_commit> committed;
   if (all_failed.empty()) {
     ++st.swap_commits;
-    if (st.cfg.on_committed) notify_committed(st, batch, answers, failed);
+    if (st.cfg.on_committed) committed = committed_summary(batch, answers, failed);
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto* w = std::get_if<swap_waiter>(&batch[i]);
@@ -187,6 +199,7 @@ void commit_swaps(self_ptr self) {
     else ++st.swap_events;
     w->promise.deliver(std::move(answers[i]));
   }
+  if (committed) report_committed(st, *committed);
 }
 }  // namespace
 
@@ -254,7 +267,7 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
         return with_db<bool>(self, [&](store& db) -> caf::result<bool> {
           auto r = db.add_pending_station(sn, firmware, twin::from_ms(at_ms));
           if (r) {
-            if (self->state.cfg.on_committed) self->state.cfg.on_committed(store_commit{{sn}, 0, 1, false, false});
+            report_committed(self->state, store_commit{{sn}, 0, 1, false, false});
             return true;
           }
           if (r.err().code == twin::errc::station_duplicate) return false;

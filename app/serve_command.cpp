@@ -161,7 +161,7 @@ int serve(const serve_args& a) {
                   << std::endl;
         if (api) {
           std::cout << "api listening on " << api_host << ':' << api->port() << std::endl;
-          std::cout << "feed at ws://" << api_host << ':' << api->port() << "/v1/feed" << std::endl;
+          std::cout << "feed at ws://" << api_host << ':' << api->port() << "/api/v1/feed" << std::endl;
         }
         int sig = 0;
         sigwait(&stop_signals, &sig);
@@ -219,7 +219,7 @@ void add_serve_command(CLI::App& app, command& chosen) {
       ->check(CLI::PositiveNumber);
   c->add_option("--api-listen", a->api_listen,
                 "ADDR:PORT of the operator API (JSON over HTTP, bearer tokens from `swaptwin admin token add`) and its "
-                "feed: WebSocket GET /v1/feed, a snapshot then deltas (proto/swaptwin/v1/feed.proto), binary "
+                "feed: WebSocket GET /api/v1/feed, a snapshot then deltas (proto/swaptwin/v1/feed.proto), binary "
                 "protobuf or ?format=json; default off; 127.0.0.1 recommended (a non-loopback address prints a "
                 "warning); port 0 picks a free one");
   c->add_option("--feed-rescan-s", a->feed_rescan_s,

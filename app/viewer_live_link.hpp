@@ -24,7 +24,7 @@
 namespace swaptwin::app {
 
 /// The feed's path on the API's port (beside the API's /api/v1/... routes).
-inline constexpr const char* feed_path = "/v1/feed";
+inline constexpr const char* feed_path = "/api/v1/feed";
 
 /// One thing the feed did, in the order it happened.
 struct live_feed_item {

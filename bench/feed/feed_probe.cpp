@@ -1,5 +1,5 @@
 // feed_probe: one subscriber of `swaptwin serve --api-listen`'s operator feed, for bench/feed/run.sh.
-// Subscribes to ws://ADDR:PORT/v1/feed, applies every message to its board, counts station deltas
+// Subscribes to ws://ADDR:PORT/api/v1/feed, applies every message to its board, counts station deltas
 // and measures each message's delay from the oldest commit it reports (FeedDeltas.oldest_change_ms)
 // to its arrival. It stops after --duration-s or at the first --quiet-s without a message after
 // --min-s; then (with --verify) it takes a fresh snapshot on a second connection and compares it
@@ -43,7 +43,7 @@ struct subscription {
     ws.set_option(websocket::stream_base::decorator(
         [token](websocket::request_type& req) { req.set(beast::http::field::authorization, "Bearer " + token); }));
     ws.read_message_max(512 * 1024 * 1024);
-    ws.handshake(host + ":" + port, "/v1/feed");
+    ws.handshake(host + ":" + port, "/api/v1/feed");
   }
   // The next message; false on timeout (the stream is unusable then) or close. Asynchronous:
   // tcp_stream's timeout applies to asynchronous operations only.

@@ -1,6 +1,6 @@
 #pragma once
 // The operator feed over real sockets on 127.0.0.1 (feed_*_test.cpp): a database with two stations
-// and tokens, a feed_hub polled by the test (or its thread), the api_server serving /v1/feed, and a
+// and tokens, a feed_hub polled by the test (or its thread), the api_server serving /api/v1/feed, and a
 // blocking Beast WebSocket client whose reader thread collects FeedMessages. Every wait is on a
 // condition with a deadline.
 #include <gtest/gtest.h>

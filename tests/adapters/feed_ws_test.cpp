@@ -1,4 +1,4 @@
-// The operator feed's WebSocket (GET /v1/feed) over real sockets on 127.0.0.1: admission by token,
+// The operator feed's WebSocket (GET /api/v1/feed) over real sockets on 127.0.0.1: admission by token,
 // snapshot then deltas with consecutive seq, JSON mode, several subscribers, and slow subscribers
 // (bounded queue, fresh snapshot, closed when they keep falling behind).
 #include "feed_fixture.hpp"
@@ -8,27 +8,27 @@ namespace {
 
 TEST_F(FeedWsTest, TheFeedNeedsAValidTokenBeforeTheUpgrade) {
   start();
-  EXPECT_EQ(upgrade_status("/v1/feed", ""), 401);
-  EXPECT_EQ(upgrade_status("/v1/feed", "tok_000000000000.nope"), 401);
-  EXPECT_EQ(upgrade_status("/v1/feed", revoked_), 401);
-  EXPECT_EQ(upgrade_status("/v1/feed?access_token=" + revoked_, ""), 401);
-  EXPECT_EQ(upgrade_status("/v1/feed?format=xml", viewer_), 400);
-  EXPECT_EQ(upgrade_status("/v1/feed", viewer_), 101);  // the viewer role suffices
-  EXPECT_EQ(feed_client{}.connect(api_->port(), "/v1/feed", ""), -1);
-  EXPECT_EQ(feed_client{}.connect(api_->port(), "/v1/feed", viewer_), 101);
-  EXPECT_EQ(feed_client{}.connect(api_->port(), "/v1/feed?access_token=" + viewer_, ""), 101);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", ""), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", "tok_000000000000.nope"), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", revoked_), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?access_token=" + revoked_, ""), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?format=xml", viewer_), 400);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_), 101);  // the viewer role suffices
+  EXPECT_EQ(feed_client{}.connect(api_->port(), "/api/v1/feed", ""), -1);
+  EXPECT_EQ(feed_client{}.connect(api_->port(), "/api/v1/feed", viewer_), 101);
+  EXPECT_EQ(feed_client{}.connect(api_->port(), "/api/v1/feed?access_token=" + viewer_, ""), 101);
 
-  auto [status, body, challenge] = http_get("/v1/feed", "");
+  auto [status, body, challenge] = http_get("/api/v1/feed", "");
   EXPECT_EQ(status, 401);
   EXPECT_EQ(body["error"], "auth.required");
   EXPECT_EQ(challenge, "Bearer");
-  std::tie(status, body, challenge) = http_get("/v1/feed", revoked_);
+  std::tie(status, body, challenge) = http_get("/api/v1/feed", revoked_);
   EXPECT_EQ(status, 401);
   EXPECT_EQ(body["error"], "auth.invalid");
-  std::tie(status, body, challenge) = http_get("/v1/feed?format=xml", viewer_);
+  std::tie(status, body, challenge) = http_get("/api/v1/feed?format=xml", viewer_);
   EXPECT_EQ(status, 400);
   EXPECT_EQ(body["field"], "format");
-  std::tie(status, body, challenge) = http_get("/v1/feed", viewer_);
+  std::tie(status, body, challenge) = http_get("/api/v1/feed", viewer_);
   EXPECT_EQ(status, 426);
   EXPECT_EQ(body["error"], "feed.upgrade_required");
 }
@@ -36,7 +36,7 @@ TEST_F(FeedWsTest, TheFeedNeedsAValidTokenBeforeTheUpgrade) {
 TEST_F(FeedWsTest, ASnapshotThenDeltasWithConsecutiveSeq) {
   start();
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed", viewer_), 101);
   c.start_reading();
   ASSERT_TRUE(c.wait_messages(1));
   auto first = c.messages().at(0);
@@ -63,7 +63,7 @@ TEST_F(FeedWsTest, ASnapshotThenDeltasWithConsecutiveSeq) {
 TEST_F(FeedWsTest, JsonModeSendsTextMessagesThatParseBack) {
   start();
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed?format=json", viewer_), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed?format=json", viewer_), 101);
   c.start_reading();
   ASSERT_TRUE(c.wait_messages(1));
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.subscribers == 1; }));
@@ -81,7 +81,7 @@ TEST_F(FeedWsTest, JsonModeSendsTextMessagesThatParseBack) {
 TEST_F(FeedWsTest, SeveralSubscribersSeeTheSameChanges) {
   start();
   std::vector<std::unique_ptr<feed_client>> cs;
-  for (const char* target : {"/v1/feed", "/v1/feed?format=json", "/v1/feed?format=binary"}) {
+  for (const char* target : {"/api/v1/feed", "/api/v1/feed?format=json", "/api/v1/feed?format=binary"}) {
     cs.push_back(std::make_unique<feed_client>());
     ASSERT_EQ(cs.back()->connect(api_->port(), target, viewer_), 101);
     cs.back()->start_reading();
@@ -109,7 +109,7 @@ TEST_F(FeedWsTest, ASlowSubscriberIsResynchronisedWithAFreshSnapshot) {
     o.feed_resyncs_max = 1000;
   });
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_, 4096), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed", viewer_, 4096), 101);
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.subscribers == 1; }));
   for (int i = 0; i < 2000; ++i) change(i % 2 ? "SN-1" : "SN-2");
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.resyncs >= 1; }));
@@ -143,7 +143,7 @@ TEST_F(FeedWsTest, ASubscriberThatKeepsFallingBehindIsClosedWithAReason) {
     o.feed_resyncs_max = 1;
   });
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_, 4096), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed", viewer_, 4096), 101);
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.subscribers == 1; }));
   for (int i = 0; i < 3000 && api_->feed_stats().closed_slow == 0; ++i) change(i % 2 ? "SN-1" : "SN-2");
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.closed_slow == 1; }));
@@ -159,7 +159,7 @@ TEST_F(FeedWsTest, ASubscriberThatKeepsFallingBehindIsClosedWithAReason) {
 TEST_F(FeedWsTest, AnApiActionShowsUpInTheFeed) {
   start({}, true);  // the hub's own thread
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed", viewer_), 101);
   c.start_reading();
   ASSERT_TRUE(c.wait_messages(1));
   auto [status, body, challenge] = http_call(http::verb::post, "/api/v1/stations/SN-2/rename", operator_, R"({"name":"Harbour"})");
@@ -175,7 +175,7 @@ TEST_F(FeedWsTest, AnApiActionShowsUpInTheFeed) {
 TEST_F(FeedWsTest, ABatchBiggerThanTheBoundReachesASubscriberThatKeepsUp) {
   start([](api_server_options& o) { o.feed_queue_bytes = 64; });
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed", viewer_), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed", viewer_), 101);
   c.start_reading();
   ASSERT_TRUE(c.wait_messages(1));
   ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.messages == 1; }));  // the snapshot is out
@@ -192,7 +192,7 @@ TEST_F(FeedWsTest, ABatchBiggerThanTheBoundReachesASubscriberThatKeepsUp) {
 TEST_F(FeedWsTest, AChangeMadeElsewhereShowsUpAtTheNextReRead) {
   start({}, true, 50ms);
   feed_client c;
-  ASSERT_EQ(c.connect(api_->port(), "/v1/feed?format=json", viewer_), 101);
+  ASSERT_EQ(c.connect(api_->port(), "/api/v1/feed?format=json", viewer_), 101);
   c.start_reading();
   ASSERT_TRUE(c.wait_messages(1));
   {

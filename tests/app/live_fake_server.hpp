@@ -149,7 +149,7 @@ class fake_live_server {
       if (ec) return;
       const std::string target{s->req.target()};
       const std::string auth{s->req[http::field::authorization]};
-      if (websocket::is_upgrade(s->req) && target.rfind("/v1/feed", 0) == 0) return upgrade(s, target, auth);
+      if (websocket::is_upgrade(s->req) && target.rfind("/api/v1/feed", 0) == 0) return upgrade(s, target, auth);
       std::pair<int, std::string> a{404, R"({"error":"route.unknown","message":"no such endpoint"})"};
       {
         std::lock_guard<std::mutex> lock(mutex_);

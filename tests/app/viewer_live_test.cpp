@@ -111,7 +111,7 @@ TEST(ViewerLive, SnapshotThenDeltasReachTheViewModel) {
   EXPECT_EQ(v.vm.source.label, "live 127.0.0.1:" + std::to_string(server.port()));
   ASSERT_TRUE(server.wait_subscriptions(1));
   auto [target, auth] = server.last_upgrade();
-  EXPECT_EQ(target, "/v1/feed");
+  EXPECT_EQ(target, "/api/v1/feed");
   EXPECT_EQ(auth, "Bearer " + token);
 
   server.send(snapshot(1, 2));
@@ -140,7 +140,7 @@ TEST(ViewerLive, JsonEncodingOnRequest) {
   fake_live_server server{{}};
   viewer_harness v{server.port(), true};
   ASSERT_TRUE(server.wait_subscriptions(1));
-  EXPECT_EQ(server.last_upgrade().first, "/v1/feed?format=json");
+  EXPECT_EQ(server.last_upgrade().first, "/api/v1/feed?format=json");
   server.send(snapshot(1, 3));
   server.send(deltas(2, station("SZ-0002", true, 0)));
   ASSERT_TRUE(v.frames_until([](const viewer::view_model& vm) {
