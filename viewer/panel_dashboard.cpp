@@ -18,7 +18,7 @@ void draw_hour_axis(ImVec2 min, ImVec2 max, int bars) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 colour = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   for (int h = 0; h < bars; h += 3) {
-    char label[4];
+    char label[12];  // room for any int: the compiler cannot see h < 24
     std::snprintf(label, sizeof label, "%02d", h);
     const float w = ImGui::CalcTextSize(label).x;
     draw->AddText(ImVec2(left + (static_cast<float>(h) + 0.5f) * bar_w - w / 2, y), colour, label);
