@@ -30,6 +30,12 @@ void sim_runner::open() {
   fresh_ = true;
 }
 
+void sim_runner::follow(viewer::time_control& controls, double real_dt_s) {
+  std::int64_t target = session_->now_ms() + viewer::advance(controls, real_dt_s);
+  if (auto jump = viewer::take_jump(controls)) target = *jump;
+  if (target != session_->now_ms()) go_to(target);
+}
+
 void sim_runner::go_to(std::int64_t t_ms) {
   const auto t = std::clamp(t_ms, session_->start_ms(), session_->end_ms());
   if (t < session_->now_ms()) {  // the past: the same run again, up to t

@@ -10,6 +10,7 @@
 
 #include "app/viewer_model_from_sim.hpp"
 #include "scenarios/sim_session.hpp"
+#include "viewer/time_control.hpp"
 
 namespace swaptwin::app {
 
@@ -31,6 +32,9 @@ class sim_runner {
   /// Goes to instant `t_ms`, clamped to [start, end]: runs on to it, or starts again and runs to
   /// it when it is in the past.
   void go_to(std::int64_t t_ms);
+  /// Moves virtual time as the Time panel's controls say for a frame of `real_dt_s` real seconds
+  /// (pause, speed, step; a jump wins): go_to(now + advance), or go_to(the jump).
+  void follow(viewer::time_control& controls, double real_dt_s);
 
   /// Brings `vm` up to date (every field but vm.source).
   void update(viewer::view_model& vm);

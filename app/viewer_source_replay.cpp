@@ -54,10 +54,7 @@ class replay_source final : public viewer_source {
   }
 
   void frame(double real_dt_s, viewer::ui_state& ui, viewer::view_model& vm) override {
-    const auto& s = runner_.session();
-    std::int64_t target = s.now_ms() + viewer::advance(ui.time, real_dt_s);
-    if (auto jump = viewer::take_jump(ui.time)) target = *jump;
-    if (target != s.now_ms()) runner_.go_to(target);
+    runner_.follow(ui.time, real_dt_s);
     runner_.update(vm);
     const auto& run = runner_.session();
     if (!divergence_ && run.now_ms() >= run.end_ms() && matched_ < journal_.events.size())

@@ -34,10 +34,7 @@ class sim_source final : public viewer_source {
   }
 
   void frame(double real_dt_s, viewer::ui_state& ui, viewer::view_model& vm) override {
-    const auto& s = runner_.session();
-    std::int64_t target = s.now_ms() + viewer::advance(ui.time, real_dt_s);
-    if (auto jump = viewer::take_jump(ui.time)) target = *jump;
-    if (target != s.now_ms()) runner_.go_to(target);
+    runner_.follow(ui.time, real_dt_s);
     runner_.update(vm);
     vm.source.label = label_;
     vm.source.status = status();
