@@ -86,7 +86,7 @@ struct feed_hub::pending {
 
 struct feed_hub::board {
   std::map<std::string, std::string> stations;  // SN -> FeedStation bytes
-  std::map<std::string, v1::FeedWorkOrder> work_orders;  // open ones, by id
+  std::map<std::int64_t, v1::FeedWorkOrder> work_orders;  // open ones, by number (WO-9 before WO-10)
   std::map<std::string, v1::FeedAgent> agents;
   std::deque<v1::FeedAlert> alerts;  // oldest first
   v1::FeedDashboard dashboard;
@@ -262,15 +262,15 @@ std::shared_ptr<const feed_batch> feed_hub::poll() {
     b.stations[sn] = std::move(*bytes);
   }
   if (r.open_orders) {
-    std::map<std::string, v1::FeedWorkOrder> open;
+    std::map<std::int64_t, v1::FeedWorkOrder> open;
     std::vector<v1::FeedAlert> fresh;
     for (const auto& w : *r.open_orders) {
       auto v = feed_work_order(w);
-      auto it = b.work_orders.find(v.id());
+      auto it = b.work_orders.find(w.id);
       if (it == b.work_orders.end()) fresh.push_back(feed_alert(w));
       if (it == b.work_orders.end() || it->second.SerializeAsString() != v.SerializeAsString())
         *out.add_deltas()->mutable_work_order() = v;
-      open.emplace(v.id(), std::move(v));
+      open.emplace(w.id, std::move(v));
     }
     for (auto& [id, w] : b.work_orders) {
       if (open.count(id)) continue;

@@ -180,6 +180,18 @@ TEST_F(FeedHubTest, ARescanFindsChangesMadeElsewhereAndRemovals) {
   EXPECT_EQ(hub->stats().rescans, 2u);
 }
 
+TEST_F(FeedHubTest, TheSnapshotListsWorkOrdersByNumber) {
+  {
+    store db{path()};
+    for (int i = 0; i < 10; ++i) db.add_work_order(open_work_order(0, "SN-2", alert_kind::slot_fault, i + 1, now_));
+  }
+  auto hub = open_hub(options());
+  const auto snap = hub->snapshot("subscribed");
+  const auto& m = *snap.message;
+  ASSERT_EQ(m.work_orders_size(), 10);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(m.work_orders(i).id(), "WO-" + std::to_string(i + 1));  // WO-9 before WO-10
+}
+
 TEST_F(FeedHubTest, AnOpenedWorkOrderIsAWorkOrderAndAnAlertAndItsResolutionAWorkOrder) {
   auto hub = open_hub(options());
   std::int64_t id = 0;
