@@ -96,8 +96,15 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   void on_batch(const std::shared_ptr<const feed_batch>& batch) {
     if (closing_ || batch->version <= version_) return;  // in the snapshot already
     version_ = batch->version;
-    if (resync_) return;  // the coming snapshot will have it
     const auto bytes = (json_ ? batch->json.size() : batch->binary.size()) + 32;
+    if (resync_) {
+      // The coming snapshot will have it. But the snapshot waits for the write in flight: a
+      // subscriber that does not even take that one falls behind again by every queue's worth
+      // dropped meanwhile, so one that stopped reading is closed, not kept forever.
+      dropped_while_resync_ += bytes;
+      if (dropped_while_resync_ > server_.options_.feed_queue_bytes) overflow();
+      return;
+    }
     // The bound is on what waits behind the message being written: with nothing in flight a batch
     // goes out at once, however big (a mass disconnect of every cabinet in one tick).
     if (writing_ && queued_bytes_ + bytes > server_.options_.feed_queue_bytes) return overflow();
@@ -154,6 +161,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   // The queue would pass its bound: drop what waits; a fresh snapshot follows once the message
   // being written is out. Too many resyncs in the window: the subscriber cannot keep up; close.
   void overflow() {
+    dropped_while_resync_ = 0;
     queue_.clear();
     queued_bytes_ = 0;
     const auto now = steady::now();
@@ -214,6 +222,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   std::shared_ptr<feed_server::counters> counters_;
   bool json_;
   bool registered_ = false, writing_ = false, closing_ = false, resync_ = false;
+  std::size_t dropped_while_resync_ = 0;  // batch bytes dropped while a resync waits for the write in flight
   std::uint64_t seq_ = 0, version_ = 0;
   struct queued {
     std::shared_ptr<const feed_batch> batch;          // deltas, or
