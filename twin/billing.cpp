@@ -13,12 +13,28 @@ posting make_posting(const rider& r, const std::string& key, posting_kind kind, 
   return p;
 }
 
-// Moves the wallet by `delta`, keeping owed_since in step with the sign of the balance.
-void move_balance(rider& r, std::int64_t delta, unix_ms now) {
+// Moves the wallet by `delta`, keeping owed_since in step with the sign of the balance. Refuses
+// (changing nothing) a move that would take the balance out of the money range.
+status move_balance(rider& r, std::int64_t delta, const std::string& currency, unix_ms now) {
+  auto after = checked_add(r.balance_minor, delta);
+  if (!after)
+    return error{errc::money_out_of_range,
+                 "the wallet of rider " + r.id + " holds " + format_money(money{r.balance_minor, currency}) +
+                     "; moving it by " + format_money(money{delta, currency}) + " would leave the range of " +
+                     format_money(money{-money_limit_minor, currency}) + " to " +
+                     format_money(money{money_limit_minor, currency}) + ". Nothing changed"};
   bool was_owing = r.balance_minor < 0;
-  r.balance_minor += delta;
+  r.balance_minor = *after;
   if (r.balance_minor >= 0) r.owed_since.reset();
   else if (!was_owing) r.owed_since = now;
+  return done{};
+}
+
+// Refuses an amount (a price, a charge) outside the money range, naming `what`.
+status in_range(std::int64_t minor, const std::string& currency, const std::string& what) {
+  if (in_money_range(minor)) return done{};
+  return error{errc::money_out_of_range, what + " of " + std::to_string(minor) + " minor units of " + currency +
+                                             " is beyond " + format_money(money{money_limit_minor, currency})};
 }
 }  // namespace
 
@@ -28,6 +44,7 @@ result<rider_change> pay_deposit(const rider& r, const country_policy& policy, c
     return error{errc::currency_mismatch, "deposit is in " + price.currency + " but riders in " + policy.country +
                                               " pay in " + policy.currency};
   if (price.minor <= 0) return error{errc::deposit_not_set, "no deposit amount set for " + model_id};
+  if (auto s = in_range(price.minor, price.currency, "the " + model_id + " deposit"); !s) return s.err();
   if (r.deposits.count(model_id))
     return error{errc::deposit_paid, "rider " + r.id + " already holds a " + model_id + " deposit"};
   rider_change c{r, {}};
@@ -49,7 +66,7 @@ result<rider_change> refund_deposit(const rider& r, const std::string& model_id,
   std::int64_t netted = std::min(dues, deposit.minor);
   rider_change c{r, {}};
   c.after.deposits.erase(model_id);
-  move_balance(c.after, netted, now);
+  if (auto s = move_balance(c.after, netted, deposit.currency, now); !s) return s.err();
   auto refund = make_posting(r, key, posting_kind::deposit_refund, money{-deposit.minor, deposit.currency}, now);
   refund.memo = model_id;
   c.postings.push_back(std::move(refund));
@@ -67,7 +84,7 @@ result<rider_change> top_up(const rider& r, const country_policy& policy, const 
     return error{errc::currency_mismatch, "riders in " + policy.country + " pay in " + policy.currency};
   if (amount.minor <= 0) return error{errc::invalid_argument, "a top-up must be positive"};
   rider_change c{r, {}};
-  move_balance(c.after, amount.minor, now);
+  if (auto s = move_balance(c.after, amount.minor, amount.currency, now); !s) return s.err();
   c.postings.push_back(make_posting(r, key, posting_kind::wallet_topup, amount, now));
   return c;
 }
@@ -78,6 +95,9 @@ result<rider_change> buy_plan(const rider& r, const plan& p, const country_polic
   if (p.currency != policy.currency)
     return error{errc::currency_mismatch,
                  "plan " + p.id + " is sold in " + p.currency + "; riders in " + policy.country + " pay in " + policy.currency};
+  if (auto s = in_range(p.price_minor, p.currency, "the price of plan " + p.id); !s) return s.err();
+  if (auto s = in_range(apply_rate_bp(p.price_minor, policy.tax_rate_bp), p.currency, "the tax on plan " + p.id); !s)
+    return s.err();
   rider_change c{r, {}};
   auto& after = c.after;
   bool renewing = r.plan && r.plan->plan_id == p.id;
@@ -157,13 +177,20 @@ std::int64_t usage_price(const plan& p, subscription& s, std::int64_t km_m, std:
   return 0;
 }
 
-// Posts a usage charge and its tax, and takes both off the wallet.
-void charge(swap_settlement& out, const plan& p, const country_policy& policy, const swap_usage& usage,
-            std::int64_t net, unix_ms now, const std::string& key) {
+// Posts a usage charge and its tax, and takes both off the wallet. Refuses a charge, a tax or a
+// balance outside the money range (a price per km or kWh times an absurd distance or energy).
+status charge(swap_settlement& out, const plan& p, const country_policy& policy, const swap_usage& usage,
+              std::int64_t net, unix_ms now, const std::string& key) {
+  if (auto s = in_range(net, p.currency, "a usage charge"); !s) return s;
   std::int64_t tax = apply_rate_bp(net, policy.tax_rate_bp);
+  auto total = checked_add(net, tax);
+  if (!total)
+    return error{errc::money_out_of_range, "a usage charge of " + format_money(money{net, p.currency}) +
+                                               " with its tax is beyond " +
+                                               format_money(money{money_limit_minor, p.currency})};
   out.net.minor = net;
   out.tax.minor = tax;
-  if (net == 0) return;
+  if (net == 0) return done{};
   auto& c = out.change;
   auto line = make_posting(c.after, key, posting_kind::usage_charge, out.net, now);
   line.plan = p.kind;
@@ -178,7 +205,7 @@ void charge(swap_settlement& out, const plan& p, const country_policy& policy, c
     t.station_sn = usage.station_sn;
     c.postings.push_back(std::move(t));
   }
-  move_balance(c.after, -(net + tax), now);
+  return move_balance(c.after, -*total, p.currency, now);
 }
 
 std::int64_t km_from_energy(const rider& r, const swap_usage& usage) {
@@ -202,7 +229,7 @@ result<swap_settlement> settle_swap(const rider& r, const plan& p, const country
     else --s.swaps_left;
   }
   ++s.swaps_used;
-  charge(out, p, policy, usage, net, now, key);
+  if (auto st = charge(out, p, policy, usage, net, now, key); !st) return st.err();
   out.change.after.holding_sn = usage.issued_sn;
   out.change.after.holding_model = usage.issued_sn.empty() ? std::string{} : usage.model_id;
   return out;
@@ -217,7 +244,8 @@ result<swap_settlement> settle_return(const rider& r, const plan* p, const count
   swap_settlement out{{r, {}}, km_from_energy(r, usage), zero(currency), zero(currency)};
   if (p && r.plan && r.plan->plan_id == p->id) {
     auto& s = *out.change.after.plan;
-    charge(out, *p, policy, usage, usage_price(*p, s, out.km_m, usage.energy_drawn_wh), now, key);
+    if (auto st = charge(out, *p, policy, usage, usage_price(*p, s, out.km_m, usage.energy_drawn_wh), now, key); !st)
+      return st.err();
   }
   out.change.after.holding_sn.clear();
   out.change.after.holding_model.clear();

@@ -51,6 +51,7 @@ entry describe(errc e) noexcept {
     case errc::kyc_underage: return {"kyc.underage", "the rider is younger than the country's minimum age"};
     case errc::work_order_transition: return {"work_order.bad_transition", "this work order cannot move to that state"};
     case errc::key_conflict: return {"ledger.key_conflict", "this idempotency key was already used for a different operation"};
+    case errc::money_out_of_range: return {"money.out_of_range", "the amount or balance would leave the range swaptwin keeps money in"};
   }
   return {"unknown", "unknown error"};
 }

@@ -58,6 +58,7 @@ enum class errc : std::uint8_t {
   kyc_underage,         ///< "kyc.underage": younger than the policy's minimum age
   work_order_transition,///< "work_order.bad_transition"
   key_conflict,         ///< "ledger.key_conflict": an idempotency key reused for a different operation
+  money_out_of_range,   ///< "money.out_of_range": an amount or balance beyond twin::money_limit_minor
 };
 
 /// The stable dotted code string of `e`, e.g. "kyc.unverified".

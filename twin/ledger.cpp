@@ -35,6 +35,25 @@ bool is_revenue(posting_kind k) noexcept {
   return k == posting_kind::plan_purchase || k == posting_kind::usage_charge;
 }
 
+std::int64_t wallet_delta(posting_kind kind, std::int64_t amount_minor, std::optional<posting_kind> taxed) noexcept {
+  switch (kind) {
+    case posting_kind::wallet_topup:
+    case posting_kind::dues_payment: return amount_minor;
+    case posting_kind::usage_charge: return -amount_minor;
+    case posting_kind::tax: return taxed == posting_kind::usage_charge ? -amount_minor : 0;
+    case posting_kind::deposit_in:
+    case posting_kind::deposit_refund:
+    case posting_kind::plan_purchase: return 0;
+  }
+  return 0;
+}
+
+std::string taxed_key(std::string_view tax_key) {
+  constexpr std::string_view suffix = ":tax";
+  if (tax_key.size() <= suffix.size() || tax_key.substr(tax_key.size() - suffix.size()) != suffix) return {};
+  return std::string{tax_key.substr(0, tax_key.size() - suffix.size())};
+}
+
 bool ledger::append(posting p) {
   if (!keys_.insert(p.key).second) return false;
   postings_.push_back(std::move(p));

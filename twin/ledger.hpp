@@ -33,6 +33,18 @@ bool from_string(std::string_view s, posting_kind& out) noexcept;
 /// True for the kinds that count as revenue (plan_purchase, usage_charge).
 bool is_revenue(posting_kind k) noexcept;
 
+/// How one posting moves its rider's wallet, in minor units. Top-ups and the dues kept from a
+/// refunded deposit add to it; usage charges and the tax on them come off it; deposits, refunds,
+/// plan purchases and their tax are paid at the counter and leave it alone. `taxed` is the kind of
+/// the posting a tax posting is levied on (the one whose key is the tax's key without ":tax"),
+/// nullopt when there is none. A rider's wallet always equals the sum of its postings' deltas
+/// (swaptwin admin check verifies it).
+std::int64_t wallet_delta(posting_kind kind, std::int64_t amount_minor, std::optional<posting_kind> taxed) noexcept;
+
+/// The key of the posting a tax posting keyed `tax_key` is levied on ("K:tax" -> "K"); empty when
+/// `tax_key` does not end in ":tax".
+std::string taxed_key(std::string_view tax_key);
+
 /// One ledger line. The key makes re-applying the same event a no-op.
 struct posting {
   std::string key;                    ///< idempotency key, unique in the ledger

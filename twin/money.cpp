@@ -3,18 +3,11 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 
 namespace swaptwin::twin {
 
 namespace {
-// The currencies of the markets swap networks run in today, and the majors. Extend as needed.
-constexpr std::array<currency_info, 24> known_currencies{{
-    {"BDT", 2, "৳"}, {"BRL", 2, "R$"}, {"CNY", 2, "¥"},  {"EUR", 2, "€"},  {"GBP", 2, "£"},
-    {"GHS", 2, "GH₵"}, {"IDR", 2, "Rp"}, {"INR", 2, "₹"},  {"JPY", 0, "JP¥"}, {"KES", 2, "KSh"},
-    {"KRW", 0, "₩"}, {"MXN", 2, "MX$"}, {"MYR", 2, "RM"}, {"NGN", 2, "₦"},  {"PHP", 2, "₱"},
-    {"PKR", 2, "Rs"}, {"RWF", 0, "RF"}, {"THB", 2, "฿"},  {"TWD", 2, "NT$"}, {"TZS", 2, "TSh"},
-    {"UGX", 0, "USh"}, {"USD", 2, "$"}, {"VND", 0, "₫"},  {"ZAR", 2, "R"},
-}};
 
 std::int64_t pow10(int n) {
   std::int64_t p = 1;
@@ -28,7 +21,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string group_thousands(std::int64_t v) {
+// |v| without overflow for the most negative int64.
+std::uint64_t magnitude(std::int64_t v) {
+  return v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+}
+
+std::string group_thousands(std::uint64_t v) {
   std::string digits = std::to_string(v);
   std::string out;
   int n = static_cast<int>(digits.size());
@@ -40,10 +38,11 @@ std::string group_thousands(std::int64_t v) {
 }
 }  // namespace
 
-std::optional<currency_info> find_currency(std::string_view code) noexcept {
-  for (const auto& c : known_currencies)
-    if (c.code == code) return c;
-  return std::nullopt;
+std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t sum = 0;
+  if (!in_money_range(a) || !in_money_range(b) || __builtin_add_overflow(a, b, &sum) || !in_money_range(sum))
+    return std::nullopt;
+  return sum;
 }
 
 result<money> parse_money(std::string_view text, bool allow_negative) {
@@ -79,23 +78,29 @@ result<money> parse_money(std::string_view text, bool allow_negative) {
   if (static_cast<int>(frac.size()) > cur->minor_digits)
     return error{errc::money_malformed, "\"" + shown + "\": " + code + " has " +
                                             std::to_string(cur->minor_digits) + " decimal digit(s)"};
-  if (whole.size() > 13)
-    return error{errc::money_malformed, "\"" + shown + "\": amount is too large"};
+  const std::string limit_text = format_money(money{money_limit_minor, code});
+  // Leading zeros say nothing; more digits than the limit has cannot be in range (and would overflow).
+  while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+  if (whole.size() > 19)
+    return error{errc::money_out_of_range, "\"" + shown + "\": amounts are at most " + limit_text};
   std::int64_t major = std::strtoll(std::string{whole}.c_str(), nullptr, 10);
   std::int64_t minor = 0;
   if (!frac.empty()) {
     minor = std::strtoll(std::string{frac}.c_str(), nullptr, 10) *
             pow10(cur->minor_digits - static_cast<int>(frac.size()));
   }
-  std::int64_t total = major * pow10(cur->minor_digits) + minor;
-  return money{negative ? -total : total, code};
+  std::int64_t minor_units = 0;
+  if (__builtin_mul_overflow(major, pow10(cur->minor_digits), &minor_units) ||
+      __builtin_add_overflow(minor_units, minor, &minor_units) || minor_units > money_limit_minor)
+    return error{errc::money_out_of_range, "\"" + shown + "\": amounts are at most " + limit_text};
+  return money{negative ? -minor_units : minor_units, code};
 }
 
 std::string format_money(const money& m) {
   auto cur = find_currency(m.currency);
   int digits = cur ? cur->minor_digits : 2;
-  std::int64_t scale = pow10(digits);
-  std::int64_t abs = m.minor < 0 ? -m.minor : m.minor;
+  const auto scale = static_cast<std::uint64_t>(pow10(digits));
+  std::uint64_t abs = magnitude(m.minor);
   std::string out = m.minor < 0 ? "-" : "";
   out += std::to_string(abs / scale);
   if (digits > 0) {
@@ -108,9 +113,9 @@ std::string format_money(const money& m) {
 std::string format_money_human(const money& m) {
   auto cur = find_currency(m.currency);
   int digits = cur ? cur->minor_digits : 2;
-  std::int64_t scale = pow10(digits);
-  std::int64_t abs = m.minor < 0 ? -m.minor : m.minor;
-  std::string symbol = cur ? std::string{cur->symbol} : m.currency;
+  const auto scale = static_cast<std::uint64_t>(pow10(digits));
+  std::uint64_t abs = magnitude(m.minor);
+  std::string symbol = cur && !cur->symbol.empty() ? std::string{cur->symbol} : m.currency;
   // Multi-letter symbols read better with a space ("KSh 1,250.00"); one glyph does not ("¥300.00").
   bool letters = symbol.size() > 1 && std::isalpha(static_cast<unsigned char>(symbol.back()));
   std::string out = m.minor < 0 ? "-" : "";
@@ -122,20 +127,24 @@ std::string format_money_human(const money& m) {
   return out;
 }
 
-std::int64_t apply_rate_bp(std::int64_t amount, int rate_bp) noexcept {
-  std::int64_t p = amount * rate_bp;
-  std::int64_t q = p / 10000, r = p % 10000;
-  if (r >= 5000) ++q;
-  if (r <= -5000) --q;
+namespace {
+// a * b / d rounded half away from zero; a product beyond int64 saturates (by its sign) rather
+// than wrapping. Every such result is far outside the money range, which callers check.
+std::int64_t mul_div_round(std::int64_t a, std::int64_t b, std::int64_t d) noexcept {
+  std::int64_t p = 0;
+  if (__builtin_mul_overflow(a, b, &p))
+    return (a < 0) != (b < 0) ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+  std::int64_t q = p / d, r = p % d;
+  if (r >= d - r) ++q;  // 2r >= d without overflowing 2r
+  if (-r >= d + r) --q;  // 2r <= -d
   return q;
 }
+}  // namespace
+
+std::int64_t apply_rate_bp(std::int64_t amount, int rate_bp) noexcept { return mul_div_round(amount, rate_bp, 10000); }
 
 std::int64_t price_milli(std::int64_t unit_price, std::int64_t quantity_milli) noexcept {
-  std::int64_t p = unit_price * quantity_milli;
-  std::int64_t q = p / 1000, r = p % 1000;
-  if (r >= 500) ++q;
-  if (r <= -500) --q;
-  return q;
+  return mul_div_round(unit_price, quantity_milli, 1000);
 }
 
 }  // namespace swaptwin::twin

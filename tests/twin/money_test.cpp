@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "twin/money.hpp"
 
 using namespace swaptwin::twin;
@@ -99,10 +101,62 @@ TEST(ParseMoney, NegativeRefusedUnlessAllowed) {
   EXPECT_EQ(parsed("-0.5 USD", true), (money{-50, "USD"}));
 }
 
-TEST(ParseMoney, TooLargeIsMalformed) {
-  // 13 whole digits still fit; 14 are refused before any overflow.
-  EXPECT_EQ(parsed("9999999999999 USD"), (money{999999999999900, "USD"}));
-  EXPECT_EQ(parse_error("99999999999999 USD"), errc::money_malformed);
+TEST(ParseMoney, BeyondTheMoneyRangeIsRefusedNeverWrapped) {
+  // The range is ±10^15 minor units: 10 trillion of a two-decimal currency, exactly.
+  EXPECT_EQ(parsed("9999999999999.99 USD"), (money{999999999999999, "USD"}));
+  EXPECT_EQ(parsed("10000000000000 USD"), (money{money_limit_minor, "USD"}));
+  EXPECT_EQ(parsed("-10000000000000 USD", true), (money{-money_limit_minor, "USD"}));
+  auto r = parse_money("10000000000000.01 USD");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().what(), "money.out_of_range: \"10000000000000.01 USD\": amounts are at most 10000000000000.00 USD");
+  // Digits that would overflow int64 are refused before any arithmetic; leading zeros are harmless.
+  EXPECT_EQ(parse_error("99999999999999999999999999 USD"), errc::money_out_of_range);
+  EXPECT_EQ(parsed("0000000000000000000000001.00 USD"), (money{100, "USD"}));
+  // The limit is in minor units, so three-decimal currencies hold a trillion major units.
+  EXPECT_EQ(parse_error("1000000000000.001 BHD"), errc::money_out_of_range);
+  EXPECT_EQ(parsed("1000000000000.000 BHD"), (money{money_limit_minor, "BHD"}));
+}
+
+TEST(FindCurrency, TheWholeIso4217TableWithItsMinorUnits) {
+  EXPECT_EQ(currency_count(), 170u);
+  struct expect {
+    const char* code;
+    int digits;
+  };
+  // Three-decimal dinars and rials, zero-decimal yen and francs, four-decimal units of account.
+  for (auto e : {expect{"BHD", 3}, expect{"KWD", 3}, expect{"OMR", 3}, expect{"JOD", 3}, expect{"TND", 3},
+                 expect{"IQD", 3}, expect{"LYD", 3}, expect{"JPY", 0}, expect{"XOF", 0}, expect{"ISK", 0},
+                 expect{"CLF", 4}, expect{"UYW", 4}, expect{"CHF", 2}, expect{"AED", 2}, expect{"ZWG", 2}}) {
+    auto c = find_currency(e.code);
+    ASSERT_TRUE(c.has_value()) << e.code;
+    EXPECT_EQ(c->minor_digits, e.digits) << e.code;
+  }
+  // Codes with no minor unit (gold, SDR, "no currency", testing) are not money swaptwin keeps.
+  for (const char* code : {"XAU", "XDR", "XXX", "XTS", "AAA", "ZZZ"}) EXPECT_FALSE(find_currency(code)) << code;
+}
+
+TEST(ParseMoney, ThreeDecimalCurrencies) {
+  EXPECT_EQ(parsed("1.234 BHD"), (money{1234, "BHD"}));
+  EXPECT_EQ(parsed("2.5 KWD"), (money{2500, "KWD"}));
+  EXPECT_EQ(parse_error("1.2345 BHD"), errc::money_malformed);
+  EXPECT_EQ(format_money(money{1234, "KWD"}), "1.234 KWD");
+  EXPECT_EQ(format_money_human(money{1234567, "BHD"}), "BHD 1,234.567");  // no symbol: the code
+  EXPECT_EQ(format_money(money{12345, "CLF"}), "1.2345 CLF");
+}
+
+TEST(CheckedAdd, StaysInTheMoneyRangeOrSaysNo) {
+  EXPECT_EQ(checked_add(1, 2), 3);
+  EXPECT_EQ(checked_add(money_limit_minor, 0), money_limit_minor);
+  EXPECT_EQ(checked_add(money_limit_minor, 1), std::nullopt);
+  EXPECT_EQ(checked_add(-money_limit_minor, -1), std::nullopt);
+  EXPECT_EQ(checked_add(money_limit_minor, -money_limit_minor), 0);
+  // Operands already out of range (a corrupt row) are refused even when the sum would fit.
+  EXPECT_EQ(checked_add(INT64_MAX, INT64_MIN + 1), std::nullopt);
+  EXPECT_EQ(checked_add(INT64_MAX, INT64_MAX), std::nullopt);
+}
+
+TEST(FormatMoney, TheMostNegativeValueDoesNotOverflow) {
+  EXPECT_EQ(format_money(money{INT64_MIN, "USD"}), "-92233720368547758.08 USD");
 }
 
 TEST(FormatMoney, MinorDigitsOfTheCurrency) {
@@ -167,6 +221,15 @@ TEST(PriceMilli, UnitPriceTimesThousandthsRounded) {
   EXPECT_EQ(price_milli(1, 499), 0);           // 0.499 -> 0
   EXPECT_EQ(price_milli(1, -500), -1);         // -0.5 -> -1
   EXPECT_EQ(price_milli(0, 123456), 0);
+}
+
+TEST(PriceMilli, AProductBeyondInt64SaturatesInsteadOfWrapping) {
+  // 10^15 per km times 10^9 km: the product is ~10^27; wrapping would give a small or negative price.
+  EXPECT_EQ(price_milli(money_limit_minor, 1'000'000'000'000), INT64_MAX);
+  EXPECT_EQ(price_milli(-money_limit_minor, 1'000'000'000'000), INT64_MIN);
+  EXPECT_FALSE(in_money_range(price_milli(money_limit_minor, 2000)));
+  EXPECT_EQ(apply_rate_bp(INT64_MAX, 10000), INT64_MAX);
+  EXPECT_EQ(apply_rate_bp(INT64_MIN / 2, 30000), INT64_MIN);
 }
 
 TEST(Errors, WhatUsesDetailOrDefaultMessage) {
