@@ -102,6 +102,20 @@ struct back_office_rows {
   std::vector<twin::work_order> work_orders;
 };
 
+/// A custody anomaly: a report that contradicts where the back office has a pack or what a rider
+/// holds (a second pack on one deposit, a pack reported in two places), kept for an operator until
+/// closed with a note. While one about a rider is open, `admin check` accepts that rider holding
+/// more packs than deposits.
+struct anomaly {
+  std::int64_t id = 0;                       ///< assigned by open_anomaly
+  std::string kind;                          ///< e.g. "pack_elsewhere", "second_pack", "slot_occupied"
+  std::string station_sn, rider_id, pack_sn;  ///< what it is about (empty when not known)
+  std::string detail;                        ///< what was reported and what the record said
+  twin::unix_ms opened_at{};
+  std::optional<twin::unix_ms> closed_at;    ///< unset while open
+  std::string closed_note;                   ///< what the operator found
+};
+
 /// True when `tz` names a time zone of the system's tz database (IANA name, e.g. "Asia/Shanghai").
 bool known_timezone(const std::string& tz);
 
@@ -200,12 +214,32 @@ class store {
   /// At most `limit` riders from the `offset`-th in id order, with deposits and plan (a page of the
   /// API's list: three queries, whatever the page's size).
   std::vector<twin::rider> riders(std::size_t offset, std::size_t limit);
-  /// Saves a rider's non-money state (KYC). Use commit() for anything that posts to the ledger.
+  /// Saves a rider's identity and KYC state (name, phone, birth date, KYC, documents, note, Wh/km)
+  /// and nothing else: wallet, deposits, plan and held pack are left as stored, so a KYC decision
+  /// never writes back a balance read before someone else's top-up. Use change_rider() for those.
   void save_rider(const twin::rider& r);
   /// Applies a billing rule's outcome atomically: the rider as it became and its postings.
   /// Changes nothing when its first posting's key is already in the ledger: `duplicate` when that
   /// posting is the same (rider, kind, amount), `conflict` when the key was used for another one.
+  /// `c` must have been decided from the rider as read inside the same open transaction (see
+  /// change_rider), else a concurrent writer's change is lost. A balance, deposit or posting outside
+  /// the money range (twin::money_limit_minor) throws sql::store_error and writes nothing: the
+  /// billing rules refuse those first, this is the last guard.
   commit_outcome commit(const twin::rider_change& c);
+  /// What change_rider did: the outcome, and the change as decided and written.
+  struct rider_commit {
+    commit_outcome outcome = commit_outcome::applied;
+    twin::rider_change change;
+  };
+  /// The one way to change a rider's money (wallet, deposits, plan counters) from outside a
+  /// transaction: reads rider `id` after taking SQLite's write lock (BEGIN IMMEDIATE, so no other
+  /// process or connection can change it between this read and the write), lets `decide` compute
+  /// the change from the rider as stored (reading whatever else it needs from this store), checks
+  /// every balance and amount is within the money range (money.out_of_range) and commits it.
+  /// rider.unknown when there is no such rider; `decide`'s refusal is returned as it is. Nothing is
+  /// written unless it returns a value. Inside an open transaction it nests (a savepoint).
+  twin::result<rider_commit> change_rider(
+      const std::string& id, const std::function<twin::result<twin::rider_change>(const twin::rider&)>& decide);
   /// Records a swap atomically: the swap, its billing (rider and postings), and the station and
   /// packs as they are after it. False, changing nothing, when a swap with the same key was
   /// recorded before.
@@ -235,6 +269,15 @@ class store {
   std::vector<twin::work_order> work_orders(bool open_only);
   /// The work order with id `id`, or nullopt.
   std::optional<twin::work_order> find_work_order(std::int64_t id);
+
+  // Custody anomalies (adapters/store_anomalies.cpp).
+  /// Records `a` as open; returns its id. Nests in an open transaction.
+  std::int64_t open_anomaly(const anomaly& a);
+  /// Anomalies, oldest first; only the open ones when `open_only`.
+  std::vector<anomaly> anomalies(bool open_only);
+  /// Closes anomaly `id` as of `at` with the operator's `note` (input.invalid when the note is empty
+  /// or the anomaly is unknown or already closed).
+  twin::status close_anomaly(std::int64_t id, twin::unix_ms at, const std::string& note);
 
   // Settings.
   std::optional<std::string> setting(const std::string& key);

@@ -1,5 +1,7 @@
 // `swaptwin admin rider ...`: riders, real-name verification, deposits, wallet and plans.
+#include <functional>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -25,19 +27,30 @@ result<loaded> load_rider(cli_context& ctx, const std::string& id) {
   return loaded{std::move(*r), std::move(*p)};
 }
 
-// Applies a billing rule's outcome and says what happened.
-int apply(cli_context& ctx, const result<rider_change>& c, const std::string& what) {
-  if (!c) return fail(c.err());
-  switch (ctx.db().commit(*c)) {
+// Decides and applies a billing rule on rider `id` under the store's write lock
+// (store::change_rider): the rider, their country's policy and whatever `rule` reads are read after
+// the lock is taken, so two commands (or a command and `serve`) at once cannot lose each other's
+// change. Says what happened, in `what`'s words.
+int apply(cli_context& ctx, const std::string& id, const std::function<result<rider_change>(const loaded&)>& rule,
+          const std::function<std::string(const rider_change&)>& what) {
+  auto& db = ctx.db();
+  auto done = db.change_rider(id, [&](const rider& r) -> result<rider_change> {
+    auto p = db.country(r.country);
+    if (!p) return error{errc::country_unknown, "no policy for country " + r.country};
+    return rule(loaded{r, std::move(*p)});
+  });
+  if (!done) return fail(done.err());
+  const auto& c = done->change;
+  switch (done->outcome) {
     case adapters::commit_outcome::applied: break;
     case adapters::commit_outcome::duplicate:
-      std::cout << "already applied (idempotency key " << c->postings.front().key << "): nothing changed\n";
+      std::cout << "already applied (idempotency key " << c.postings.front().key << "): nothing changed\n";
       return 0;
     case adapters::commit_outcome::conflict:
-      return fail({errc::key_conflict, "idempotency key " + c->postings.front().key +
+      return fail({errc::key_conflict, "idempotency key " + c.postings.front().key +
                                            " was already used for a different operation; nothing changed"});
   }
-  std::cout << what << '\n';
+  std::cout << what(c) << '\n';
   return 0;
 }
 
@@ -187,23 +200,27 @@ void add_rider_commands(CLI::App& admin, command& chosen) {
     c->add_option("--reason", a->reason, "reject: reason shown to the rider");
     c->callback([a, &chosen] {
       chosen = [a](cli_context& ctx) {
-        auto l = load_rider(ctx, a->id);
-        if (!l) return fail(l.err());
-        auto& r = l->r;
+        std::optional<civil_day> born;
+        if (a->action == "submit" && !a->birth_date.empty() && !(born = parse_date(a->birth_date)))
+          return fail({errc::invalid_argument, "--birth-date: expected YYYY-MM-DD"});
+        if (a->action == "reject" && a->reason.empty()) return fail({errc::invalid_argument, "reject needs --reason"});
+        // Read, decide and write under the write lock, so two reviewers at once cannot both decide
+        // from the same pending state.
         status s = done{};
-        if (a->action == "submit") {
-          std::optional<civil_day> born;
-          if (!a->birth_date.empty() && !(born = parse_date(a->birth_date)))
-            return fail({errc::invalid_argument, "--birth-date: expected YYYY-MM-DD"});
-          s = submit_kyc(r, a->docs, born);
-        } else if (a->action == "approve") {
-          s = approve_kyc(r, l->policy, utc_day(ctx.now()));
-        } else {
-          if (a->reason.empty()) return fail({errc::invalid_argument, "reject needs --reason"});
-          s = reject_kyc(r, a->reason);
-        }
+        rider r;
+        ctx.db().transact([&] {
+          auto l = load_rider(ctx, a->id);
+          if (!l) {
+            s = l.err();
+            return;
+          }
+          r = std::move(l->r);
+          if (a->action == "submit") s = submit_kyc(r, a->docs, born);
+          else if (a->action == "approve") s = approve_kyc(r, l->policy, utc_day(ctx.now()));
+          else s = reject_kyc(r, a->reason);
+          if (s) ctx.db().save_rider(r);
+        });
         if (!s) return fail(s.err());
-        ctx.db().save_rider(r);
         std::cout << "rider " << r.id << " KYC " << to_string(r.kyc) << '\n';
         return 0;
       };
@@ -217,17 +234,20 @@ void add_rider_commands(CLI::App& admin, command& chosen) {
     c->add_option("--key", *key, "Idempotency key (default: derived from the rider, model and time)");
     c->callback([id, model, key, &chosen] {
       chosen = [id, model, key](cli_context& ctx) {
-        auto l = load_rider(ctx, *id);
-        if (!l) return fail(l.err());
         if (!ctx.db().model(*model)) return fail({errc::model_unknown, "no battery model \"" + *model + "\" (try 48V, 60V, 72V)"});
-        auto price = ctx.db().deposit(*model, l->policy.currency);
-        if (!price)
-          return fail({errc::deposit_not_set, "no " + *model + " deposit set in " + l->policy.currency +
-                                                  " (admin model set-deposit)"});
         auto now = ctx.now();
         auto k = key->empty() ? default_key("deposit", *id + ":" + *model, now) : *key;
-        return apply(ctx, pay_deposit(l->r, l->policy, *model, *price, now, k),
-                     "rider " + *id + " paid the " + *model + " deposit of " + format_money(*price));
+        std::optional<money> price;
+        return apply(
+            ctx, *id,
+            [&](const loaded& l) -> result<rider_change> {
+              price = ctx.db().deposit(*model, l.policy.currency);
+              if (!price)
+                return error{errc::deposit_not_set, "no " + *model + " deposit set in " + l.policy.currency +
+                                                        " (admin model set-deposit)"};
+              return pay_deposit(l.r, l.policy, *model, *price, now, k);
+            },
+            [&](const rider_change&) { return "rider " + *id + " paid the " + *model + " deposit of " + format_money(*price); });
       };
     });
   }
@@ -239,17 +259,15 @@ void add_rider_commands(CLI::App& admin, command& chosen) {
     c->add_option("--key", *key, "Idempotency key");
     c->callback([id, model, key, &chosen] {
       chosen = [id, model, key](cli_context& ctx) {
-        auto l = load_rider(ctx, *id);
-        if (!l) return fail(l.err());
         auto now = ctx.now();
-        auto c = refund_deposit(l->r, *model, now, key->empty() ? default_key("refund", *id + ":" + *model, now) : *key);
-        std::string what;
-        if (c) {
-          std::int64_t paid = 0;
-          for (const auto& p : c->postings) paid -= p.amount.minor;
-          what = "refunded " + format_money(money{paid, l->policy.currency}) + " to rider " + *id;
-        }
-        return apply(ctx, c, what);
+        auto k = key->empty() ? default_key("refund", *id + ":" + *model, now) : *key;
+        return apply(
+            ctx, *id, [&](const loaded& l) { return refund_deposit(l.r, *model, now, k); },
+            [&](const rider_change& c) {
+              std::int64_t paid = 0;
+              for (const auto& p : c.postings) paid -= p.amount.minor;
+              return "refunded " + format_money(money{paid, c.postings.front().amount.currency}) + " to rider " + *id;
+            });
       };
     });
   }
@@ -263,11 +281,11 @@ void add_rider_commands(CLI::App& admin, command& chosen) {
       chosen = [id, amount, key](cli_context& ctx) {
         auto m = parse_amount(*amount, "amount");
         if (!m) return fail(m.err());
-        auto l = load_rider(ctx, *id);
-        if (!l) return fail(l.err());
         auto now = ctx.now();
-        return apply(ctx, top_up(l->r, l->policy, *m, now, key->empty() ? default_key("topup", *id, now) : *key),
-                     "wallet of rider " + *id + " topped up by " + format_money(*m));
+        auto k = key->empty() ? default_key("topup", *id, now) : *key;
+        return apply(
+            ctx, *id, [&](const loaded& l) { return top_up(l.r, l.policy, *m, now, k); },
+            [&](const rider_change&) { return "wallet of rider " + *id + " topped up by " + format_money(*m); });
       };
     });
   }
@@ -281,24 +299,19 @@ void add_rider_commands(CLI::App& admin, command& chosen) {
     c->add_option("--key", *key, "Idempotency key");
     c->callback([id, plan_id, key, replace, &chosen] {
       chosen = [id, plan_id, key, replace](cli_context& ctx) {
-        auto l = load_rider(ctx, *id);
-        if (!l) return fail(l.err());
         auto p = ctx.db().plan(*plan_id);
         if (!p) return fail({errc::plan_unknown, "plan " + *plan_id + " is not known"});
         auto now = ctx.now();
-        auto c = buy_plan(l->r, *p, l->policy, now, key->empty() ? default_key("plan", *id + ":" + *plan_id, now) : *key,
-                          *replace);
-        if (c && c->postings.empty()) {  // pay-as-you-go enrolment: nothing to post, so no idempotency key
-          ctx.db().save_rider(c->after);
-          std::cout << "rider " << *id << " is on plan " << *plan_id << " (" << describe(*p) << ")\n";
-          return 0;
-        }
-        std::string what;
-        if (c) {
-          what = "rider " + *id + " bought " + *plan_id + " (" + describe(*p) + ")";
-          if (c->after.plan && c->after.plan->expires_at) what += ", valid until " + format_instant(*c->after.plan->expires_at);
-        }
-        return apply(ctx, c, what);
+        auto k = key->empty() ? default_key("plan", *id + ":" + *plan_id, now) : *key;
+        return apply(
+            ctx, *id, [&](const loaded& l) { return buy_plan(l.r, *p, l.policy, now, k, *replace); },
+            [&](const rider_change& c) {
+              if (c.postings.empty())  // pay-as-you-go enrolment: nothing to post
+                return "rider " + *id + " is on plan " + *plan_id + " (" + describe(*p) + ")";
+              std::string what = "rider " + *id + " bought " + *plan_id + " (" + describe(*p) + ")";
+              if (c.after.plan && c.after.plan->expires_at) what += ", valid until " + format_instant(*c.after.plan->expires_at);
+              return what;
+            });
       };
     });
   }

@@ -1,5 +1,7 @@
 #include "app/backoffice.hpp"
 
+#include <functional>
+
 #include "twin/billing.hpp"
 #include "twin/swap.hpp"
 
@@ -57,8 +59,18 @@ result<decision> authorize(adapters::store& db, const std::string& rider_id, con
   return authorize_swap(in->r, in->policy ? &*in->policy : nullptr, in->p ? &*in->p : nullptr, in->s, model_id, now);
 }
 
-result<swap_outcome> perform_swap(adapters::store& db, const std::string& rider_id, const std::string& sn,
-                                  const std::string& model_id, double returned_soc, unix_ms now, const std::string& key) {
+namespace {
+// Runs `f` in one write transaction (BEGIN IMMEDIATE): every read it makes of the rider, the
+// station and the packs is under the write lock, so a concurrent top-up or swap in another process
+// cannot be lost between this read and record_swap's write.
+result<swap_outcome> locked(adapters::store& db, const std::function<result<swap_outcome>()>& f) {
+  result<swap_outcome> out{errc::invalid_argument, "not run"};
+  db.transact([&] { out = f(); });
+  return out;
+}
+
+result<swap_outcome> swap_unlocked(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                   const std::string& model_id, double returned_soc, unix_ms now, const std::string& key) {
   if (!valid_soc(returned_soc)) return error{errc::invalid_argument, "returned SoC must be a number in [0, 1]"};
   auto in = load(db, rider_id, sn, model_id);
   if (!in) return in.err();
@@ -116,8 +128,8 @@ result<swap_outcome> perform_swap(adapters::store& db, const std::string& rider_
   return out;
 }
 
-result<swap_outcome> perform_return(adapters::store& db, const std::string& rider_id, const std::string& sn,
-                                    double returned_soc, unix_ms now, const std::string& key) {
+result<swap_outcome> return_unlocked(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                     double returned_soc, unix_ms now, const std::string& key) {
   if (!valid_soc(returned_soc)) return error{errc::invalid_argument, "returned SoC must be a number in [0, 1]"};
   auto r = db.rider(rider_id);
   if (!r) return error{errc::rider_unknown, "rider " + rider_id + " is not known"};
@@ -165,6 +177,18 @@ result<swap_outcome> perform_return(adapters::store& db, const std::string& ride
   rec.plan = in->p ? in->p->kind : plan_kind::period;
   out.recorded = db.record_swap(rec, settled->change, station_after, {pack});
   return out;
+}
+
+}  // namespace
+
+result<swap_outcome> perform_swap(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                  const std::string& model_id, double returned_soc, unix_ms now, const std::string& key) {
+  return locked(db, [&] { return swap_unlocked(db, rider_id, sn, model_id, returned_soc, now, key); });
+}
+
+result<swap_outcome> perform_return(adapters::store& db, const std::string& rider_id, const std::string& sn,
+                                    double returned_soc, unix_ms now, const std::string& key) {
+  return locked(db, [&] { return return_unlocked(db, rider_id, sn, returned_soc, now, key); });
 }
 
 }  // namespace swaptwin::app

@@ -54,6 +54,7 @@ void add_admin_commands(CLI::App& app, cli_globals& g, command& chosen) {
   add_dashboard_commands(*admin, chosen);
   add_provision_command(*admin, chosen);
   add_token_commands(*admin, chosen);
+  add_check_commands(*admin, chosen);
 }
 
 }  // namespace swaptwin::app

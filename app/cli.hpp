@@ -73,6 +73,9 @@ void add_swap_commands(CLI::App& admin, command& chosen);
 void add_dashboard_commands(CLI::App& admin, command& chosen);
 /// Registers `admin provision` (the emulator's cabinets, packs and riders; app/admin_provision.cpp).
 void add_provision_command(CLI::App& admin, command& chosen);
+/// Registers `admin check` (the back office's invariants) and `admin anomaly list|close`
+/// (app/admin_check.cpp).
+void add_check_commands(CLI::App& admin, command& chosen);
 /// Registers `admin token add|list|revoke` (the operator API's bearer tokens) and `admin audit`
 /// (app/admin_tokens.cpp).
 void add_token_commands(CLI::App& admin, command& chosen);

@@ -190,8 +190,7 @@ void build(adapters::store& db, unix_ms now, std::uint64_t seed, demo_stats& sta
       db.commit(*dep);
       auto plan_id = c.plans[static_cast<size_t>(rnd.below(static_cast<int>(c.plans.size())))];
       auto bought_plan = buy_plan(dep->after, *db.plan(plan_id), policy, bought, "demo:plan:" + r.id);
-      if (bought_plan->postings.empty()) db.save_rider(bought_plan->after);
-      else db.commit(*bought_plan);
+      db.commit(*bought_plan);  // a pay-as-you-go enrolment posts nothing and writes the plan
       if (policy.terms == payment_terms::prepaid && rnd.below(3) > 0) {
         auto topped = top_up(bought_plan->after, policy, money{5000 + 1000 * rnd.below(10), policy.currency}, bought,
                              "demo:topup:" + r.id);

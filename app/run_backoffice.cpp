@@ -22,6 +22,14 @@ std::string first_pack_of(const std::string& rider_id) { return rider_id + "-P0"
 
 std::string join_key(const std::string& a, const std::string& b) { return a + '\n' + b; }
 
+// The currency riders of `country` pay in (empty when the scenario has no such policy).
+std::string sc_currency(const scenarios::scenario& sc, const std::string& country) {
+  for (const auto& c : sc.countries)
+    if (c.country == country) return c.currency;
+  return {};
+}
+
+
 // Swaps from the "swap" events, completed from the "charge" and "ready" events that follow them.
 void add_swaps(const scenarios::scenario& sc, const scenarios::sim_output& run, adapters::back_office_rows& rows) {
   std::unordered_map<std::string, const rider*> riders;
@@ -32,6 +40,12 @@ void add_swaps(const scenarios::scenario& sc, const scenarios::sim_output& run, 
   std::unordered_map<std::string, std::string> holding;        // rider -> pack held now
   std::unordered_map<std::string, std::size_t> awaiting_charge;  // rider, station -> swap of this instant
   std::unordered_map<std::string, std::size_t> awaiting_slot;    // station, returned pack -> swap
+  // A charged swap takes the key of its usage charge (as live swaps do), so the swap and its
+  // posting are found together (admin check: every swap billed exactly once).
+  std::unordered_map<std::string, std::string> charge_key;  // rider, station, instant -> posting key
+  for (const auto& p : run.ledger)
+    if (p.kind == posting_kind::usage_charge)
+      charge_key.emplace(join_key(join_key(p.rider_id, p.station_sn), std::to_string(to_ms(p.at))), p.key);
   std::int64_t latest_ms = 0;
   auto& swaps = rows.swaps;
   for (std::size_t i = 0; i < run.events.size(); ++i) {
@@ -69,6 +83,9 @@ void add_swaps(const scenarios::scenario& sc, const scenarios::sim_output& run, 
       auto it = awaiting_charge.find(join_key(e.rider_id, e.station_sn));
       if (it == awaiting_charge.end()) continue;  // a plan renewal, not a swap's usage
       auto& s = swaps[it->second];
+      if (auto k = charge_key.find(join_key(join_key(e.rider_id, e.station_sn), std::to_string(e.at_ms)));
+          k != charge_key.end())
+        s.key = k->second;
       s.net = money{e.value, e.text};
       s.tax = money{e.value2, e.text};
       from_string(e.code, s.plan);
@@ -137,9 +154,21 @@ void final_rows(const scenarios::scenario& sc, const scenarios::sim_output& run,
       b.place_ref = it->second;
     }
 
+  std::map<std::string, bool> prepaid;
+  for (const auto& c : sc.countries) prepaid[c.country] = c.terms == payment_terms::prepaid;
   rows.riders = run.riders;
   for (auto& r : rows.riders) {
     r.created_at = sc.start;
+    if (prepaid[r.country]) {  // the simulator's opening wallet, posted so the wallet equals its postings
+      posting p;
+      p.key = "open:wallet:" + r.id;
+      p.at = sc.start;
+      p.rider_id = r.id;
+      p.kind = posting_kind::wallet_topup;
+      p.amount = money{scenarios::prepaid_opening_wallet_minor, sc_currency(sc, r.country)};
+      p.memo = "in the wallet when the run started";
+      rows.postings.push_back(std::move(p));
+    }
     for (const auto& [model_id, amount] : r.deposits) {
       posting p;
       p.key = "open:deposit:" + r.id + ":" + model_id;

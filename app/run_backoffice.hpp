@@ -25,11 +25,14 @@ adapters::back_office_rows catalogue_rows(const scenarios::scenario& sc);
 /// - riders as they ended (KYC, deposits, plan, wallet, pack held), created at the run's start;
 /// - the ledger: one `deposit_in` posting per deposit riders held when the run started (key
 ///   "open:deposit:RIDER:MODEL", memo "held when the run started"; plans bought before the run are
-///   not in it, their sale is not revenue of the run), then every posting of the run in order.
+///   not in it, their sale is not revenue of the run), one `wallet_topup` per rider of a prepaid
+///   country for the wallet the run started with (key "open:wallet:RIDER", memo "in the wallet when
+///   the run started"), then every posting of the run in order.
 ///   When a store actor wrote the run's postings during the run (`run.stored_postings` is set),
 ///   they are not in these rows (the ledger must not be written twice), and the opening deposits,
 ///   written after the run, follow them in the ledger's order (their time is still the start);
-/// - one swap per "swap" event (key "sim:K", K the event's index in the journal): returned pack
+/// - one swap per "swap" event (key: the key of its usage charge when it was charged, as for live
+///   swaps, else "sim:K", K the event's index in the journal): returned pack
 ///   (the pack the rider held before), its slot (where that pack became ready, else where it
 ///   ended), issued pack and slot, energy and km, and the net and tax of the event's "charge"
 ///   (zero when the plan charges nothing per swap). The returned pack's SoC is not in the events

@@ -37,6 +37,11 @@ struct sim_options {
   std::function<actors::store_api(caf::actor_system&)> make_store;
 };
 
+/// The wallet a rider of a prepaid country starts a run with (200.00 in minor units). The run's
+/// back office posts it as an opening top-up ("open:wallet:RIDER"), so every wallet equals the sum
+/// of its postings there too.
+inline constexpr std::int64_t prepaid_opening_wallet_minor = 20000;
+
 /// What a run produced: the report, and every event in order when they were kept.
 struct sim_output {
   run_report report;

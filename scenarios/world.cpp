@@ -1,5 +1,7 @@
 #include "scenarios/world.hpp"
 
+#include "scenarios/sim.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -244,7 +246,7 @@ rider_plans riders_for(const scenario& sc, std::uint64_t seed) {
           }
         break;
       }
-      if (policy && policy->terms == twin::payment_terms::prepaid) r.balance_minor = 20000;  // 200.00 in the wallet
+      if (policy && policy->terms == twin::payment_terms::prepaid) r.balance_minor = prepaid_opening_wallet_minor;
       r.holding_sn = r.id + "-P0";
       r.holding_model = pop.model_id;
       // Drawn for every rider, riding or queueing, so that each population's draws stay in step.

@@ -48,7 +48,7 @@ class feed_gateway_test : public gateway_test {
     auto r = *db.rider("R1");
     r.holding_sn = "P-OLD";
     r.holding_model = "60V";
-    db.save_rider(r);
+    ASSERT_EQ(db.commit(twin::rider_change{r, {}}), commit_outcome::applied);  // hands the rider a pack
   }
 
   /// The hub on its thread, fed by the store actor's hook; then the gateway.

@@ -53,7 +53,7 @@ class gateway_swap_test : public gateway_test {
     r = *db.rider("R1");
     r.holding_sn = "P-OLD";
     r.holding_model = "60V";
-    db.save_rider(r);
+    ASSERT_EQ(db.commit(twin::rider_change{r, {}}), commit_outcome::applied);  // hands the rider a pack
   }
 
   cabinet& booted(const std::string& sn = "CAB-1") {

@@ -163,7 +163,7 @@ TEST_F(LedgerTest, RecordSwapWithTheSameKeyRecordsOnce) {
   r = *s->rider("R1");
   r.holding_sn = "P-OLD";
   r.holding_model = "60V";
-  s->save_rider(r);
+  ASSERT_EQ(s->commit(rider_change{r, {}}), commit_outcome::applied);
 
   auto st = *s->station("ST-1");
   auto packs = std::vector<battery>{*s->battery("P-OLD"), *s->battery("P-1")};

@@ -104,7 +104,9 @@ TEST_F(RiderStore, BundleWithoutExpiryAndRiderWithoutOptionals) {
   EXPECT_FALSE(back->plan->overage);
 }
 
-TEST_F(RiderStore, SaveRiderReplacesDepositsAndDropsThePlan) {
+// save_rider writes identity and KYC only: a KYC decision made from a rider read before someone
+// else's top-up, deposit or plan purchase must not write the old money back (a lost update).
+TEST_F(RiderStore, SaveRiderWritesKycAndLeavesMoneyDepositsAndPlanAlone) {
   auto r = cn_rider("R1", at("2026-10-01"));
   r.deposits["60V"] = money{50000, "CNY"};
   r.plan = subscription{"month-60", plan_kind::period, at("2026-11-01"), at("2026-12-01"), 0, 60, 0, 0, false, false};
@@ -114,10 +116,19 @@ TEST_F(RiderStore, SaveRiderReplacesDepositsAndDropsThePlan) {
   r.deposits.clear();
   r.deposits["48V"] = money{40000, "CNY"};
   r.plan.reset();
+  r.balance_minor = 123;
   s->save_rider(r);
   auto back = s->rider("R1");
   EXPECT_EQ(back->kyc, kyc_status::rejected);
   EXPECT_EQ(back->kyc_note, "blurry selfie");
+  ASSERT_EQ(back->deposits.size(), 1u);
+  EXPECT_EQ(back->deposits.at("60V"), (money{50000, "CNY"}));
+  ASSERT_TRUE(back->plan);
+  EXPECT_EQ(back->plan->plan_id, "month-60");
+  EXPECT_EQ(back->balance_minor, 0);
+  // A whole rider (deposits, plan) is written through commit, from a rider read in the transaction.
+  ASSERT_EQ(s->commit(rider_change{r, {}}), commit_outcome::applied);
+  back = s->rider("R1");
   ASSERT_EQ(back->deposits.size(), 1u);
   EXPECT_EQ(back->deposits.at("48V"), (money{40000, "CNY"}));
   EXPECT_FALSE(back->plan);

@@ -118,6 +118,9 @@ TEST(cli_live, a_server_killed_mid_stream_loses_no_acknowledged_swap_and_charges
                        "l.kind = 'usage_charge' AND l.idempotency_key LIKE 'ocpp:%') AS posted FROM swaps s "
                        "GROUP BY s.rider_id) WHERE billed != -posted AND billed != posted"),
             0);
+  // And the back office's invariants hold after the crash and the cabinets' replays.
+  auto check = run_swaptwin({"admin", "--db", db, "check"}, dir, dir);
+  EXPECT_EQ(check.code, 0) << describe(check);
   fs::remove_all(dir);
 }
 

@@ -85,6 +85,9 @@ TEST_F(cli_sim, OutWritesReportChartsJournalAndTheBackOfficeOfTheRun) {
   std::int64_t in_day = 0;
   for (const auto& s : adapters::store(db_path).swaps()) in_day += s.at >= from && s.at < to;
   EXPECT_EQ(dash["swaps_today"].get<std::int64_t>(), in_day);
+  // The run's back office holds every invariant: opening wallets posted, each swap's charge keyed like it.
+  auto check = sw({"admin", "--db", db_path, "check"});
+  EXPECT_EQ(check.code, 0) << describe(check);
 
   // The journal replays; one byte changed in its middle is refused or reported as a mismatch.
   auto ok = sw({"replay", (out / "journal.bin").string(), "--verify"});
