@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <deque>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -11,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/api_internal.hpp"
 #include "adapters/tokens.hpp"
 
 namespace swaptwin::adapters::feed_detail {
@@ -22,42 +24,10 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
 api_response error(int status, std::string_view code, const std::string& message, const std::string& field = {}) {
-  nlohmann::json j{{"error", code}, {"message", message}};
-  if (!field.empty()) j["field"] = field;
-  return api_response{status, j.dump(), status == 401, status == 405 ? "GET" : ""};
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The percent-decoded value of `name` in the query of `target`; nullopt when absent.
-std::optional<std::string> query_value(std::string_view target, std::string_view name) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  auto rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) != name) continue;
-    std::string out;
-    const auto raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '%' && i + 2 < raw.size() && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
-        out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
-        i += 2;
-      } else {
-        out.push_back(raw[i] == '+' ? ' ' : raw[i]);
-      }
-    }
-    return out;
-  }
-  return std::nullopt;
+  auto r = api_detail::fail(status, code, message, field);
+  r.bearer_challenge = status == 401;
+  if (status == 405) r.allow = "GET";
+  return r;
 }
 
 using steady = std::chrono::steady_clock;
@@ -66,8 +36,8 @@ using steady = std::chrono::steady_clock;
 /// One subscriber: snapshot, then the hub's batches in order, through a bounded queue.
 class feed_session : public std::enable_shared_from_this<feed_session> {
  public:
-  feed_session(beast::tcp_stream stream, feed_server& server, bool json)
-      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(json) {}
+  feed_session(beast::tcp_stream stream, feed_server& server, admission a)
+      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(a.json) {}
   ~feed_session() {
     if (registered_) {
       server_.sessions_.erase(this);
@@ -244,18 +214,13 @@ bool is_feed_target(std::string_view target) {
 }
 
 void note_action(feed_hub& hub, std::string_view target) {
-  const auto path = target.substr(0, target.find('?'));
-  constexpr std::string_view prefix = "/api/v1/stations/";
-  if (path.substr(0, prefix.size()) == prefix) {
-    auto rest = path.substr(prefix.size());
-    auto sn = rest.substr(0, rest.find('/'));
-    if (!sn.empty()) return hub.touch_station(std::string{sn});
-  }
-  constexpr std::string_view orders = "/api/v1/work-orders/";
-  if (path.substr(0, orders.size()) == orders) return hub.committed(store_commit{{}, 0, 0, true, false});
+  // The route matched these decoded segments: /api/v1/<resource>/<id>/...
+  const auto p = api_detail::split_path(target.substr(0, target.find('?'))).segments;
+  const auto resource = p.size() >= 4 ? p[2] : std::string{};
+  if (resource == "stations") return hub.touch_station(p[3]);
+  if (resource == "work-orders") return hub.committed(store_commit{{}, 0, 0, true, false});
   // A rider's KYC is not on the board: no re-read of 10,000 stations for it.
-  constexpr std::string_view riders = "/api/v1/riders/";
-  if (path.substr(0, riders.size()) == riders) return;
+  if (resource == "riders") return;
   hub.request_rescan();  // a deposit (a currency may appear): rare
 }
 
@@ -283,36 +248,43 @@ void feed_server::stop() {
   listener_ = 0;
 }
 
-std::optional<api_response> feed_server::admit(store& db, const http::request<http::string_body>& req, bool& json) {
+std::optional<api_response> feed_server::admit(store& db, const http::request<http::string_body>& req, admission& out) {
   const std::string_view target{req.target().data(), req.target().size()};
+  const auto q = target.find('?');
+  std::string problem;
+  const auto query = api_detail::parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1), &problem);
   std::string bearer;
   const auto auth_field = req[http::field::authorization];
   const std::string_view auth{auth_field.data(), auth_field.size()};
   if (!auth.empty()) {
-    if (auth.size() < 7 || !beast::iequals(beast::string_view{auth.data(), 7}, "Bearer "))
-      return error(401, "auth.invalid", "the Authorization header must be \"Bearer <token>\"");
-    bearer = std::string{auth.substr(7)};
-  } else if (auto t = query_value(target, "access_token")) {
-    bearer = *t;
+    const auto b = api_detail::bearer_of(auth);
+    if (!b) return error(401, "auth.invalid", "the Authorization header must be \"Bearer <token>\"");
+    bearer = std::string{*b};
+  } else if (!query) {  // the token may be in it: nothing can be read before it is well formed
+    return error(400, "input.invalid", problem, "query");
+  } else {
+    bearer = api_detail::query_param(*query, "access_token").value_or("");
   }
   if (bearer.empty())
     return error(401, "auth.required",
                  "the feed needs a token: Authorization: Bearer <token>, or ?access_token=<token> (swaptwin admin token add)");
-  auto who = db.authenticate(bearer);
+  const auto who = db.authenticate(bearer);
   if (!who) return error(401, "auth.invalid", "the token is unknown, revoked or malformed");
   if (!role_allows(who->granted, role::viewer)) return error(403, "auth.forbidden", "the feed needs the viewer role");
+  if (!query) return error(400, "input.invalid", problem, "query");
   if (req.method() != http::verb::get) return error(405, "method.not_allowed", "the feed is GET /api/v1/feed");
-  const auto format = query_value(target, "format").value_or("binary");
+  const auto format = api_detail::query_param(*query, "format").value_or("binary");
   if (format != "binary" && format != "protobuf" && format != "json")
     return error(400, "input.invalid", "format must be binary (the default) or json", "format");
-  json = format == "json";
   if (!websocket::is_upgrade(req))
     return error(426, "feed.upgrade_required", "the feed is a WebSocket: send GET /api/v1/feed with Upgrade: websocket");
+  out.json = format == "json";
+  out.token_id = who->id;
   return std::nullopt;
 }
 
-void feed_server::accept(beast::tcp_stream stream, http::request<http::string_body> req, bool json) {
-  std::make_shared<feed_session>(std::move(stream), *this, json)->run(std::move(req));
+void feed_server::accept(beast::tcp_stream stream, http::request<http::string_body> req, admission a) {
+  std::make_shared<feed_session>(std::move(stream), *this, std::move(a))->run(std::move(req));
 }
 
 api_feed_stats feed_server::stats() const {

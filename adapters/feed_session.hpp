@@ -32,6 +32,12 @@ void note_action(feed_hub& hub, std::string_view target);
 
 class feed_session;
 
+/// What admission found out about a subscriber.
+struct admission {
+  bool json = false;     ///< ?format=json: text frames of protobuf's JSON mapping
+  std::string token_id;  ///< the public id of its token
+};
+
 /// The feed's side of an api_server: its subscribers and the hub's listener. Lives on the I/O thread.
 class feed_server {
  public:
@@ -47,14 +53,14 @@ class feed_server {
   /// Stops listening to the hub (call before the io_context stops running).
   void stop();
 
-  /// Admission of a request to the feed: nullopt when it may subscribe (`json` set from
-  /// ?format=), else the HTTP answer (401 without or with a bad token, 400 for a bad format, 405 for
-  /// another method, 426 when it is not a WebSocket upgrade).
+  /// Admission of a request to the feed: nullopt when it may subscribe (`out` filled), else the
+  /// HTTP answer (401 without or with a bad token, 400 for a bad format or a malformed query, 405
+  /// for another method, 426 when it is not a WebSocket upgrade).
   std::optional<api_response> admit(store& db, const boost::beast::http::request<boost::beast::http::string_body>& req,
-                                    bool& json);
+                                    admission& out);
   /// Completes the upgrade of an admitted request and runs the subscription.
   void accept(boost::beast::tcp_stream stream, boost::beast::http::request<boost::beast::http::string_body> req,
-              bool json);
+              admission a);
 
   /// The counters now (thread-safe).
   api_feed_stats stats() const;

@@ -211,5 +211,21 @@ TEST_F(FeedWsTest, AChangeMadeElsewhereShowsUpAtTheNextReRead) {
   EXPECT_TRUE(consecutive(c.messages()));
 }
 
+TEST_F(FeedWsTest, TheFeedTakesTheBearerSchemeInAnyCaseAndRefusesMalformedQueries) {
+  start();
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "bearer "), 101);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "BEARER  "), 101);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "Basic "), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?access_token=%zz", ""), 400);
+  auto [status, body, challenge] = http_get("/api/v1/feed?format=js%", viewer_);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "input.invalid");
+  EXPECT_EQ(body["field"], "query");
+  // Query values are percent-decoded: an access token may be sent encoded.
+  std::string encoded;
+  for (char c : viewer_) encoded += c == '.' ? std::string{"%2E"} : std::string(1, c);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?format=%6Ason&access_token=" + encoded, ""), 101);
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters::testing
