@@ -209,7 +209,7 @@ bool api_server::start(std::string* error) {
     return fail("api: database " + opt.db_path + ": " + e.what());
   }
   impl_->ioc.emplace(1);
-  if (opt.feed) impl_->core.feed = std::make_unique<feed_detail::feed_server>(*impl_->ioc, *opt.feed, opt);
+  if (opt.feed) impl_->core.feed = std::make_unique<feed_detail::feed_server>(*impl_->ioc, *opt.feed, *impl_->core.db, opt);
   beast::error_code ec;
   const auto addr = net::ip::make_address(opt.address, ec);
   if (ec) return fail("api: \"" + opt.address + "\" is not an IP address");

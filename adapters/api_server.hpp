@@ -49,6 +49,10 @@ struct api_server_options {
   int feed_resyncs_max = 3;                          ///< resyncs allowed within feed_resync_window; one more closes (1008)
   std::chrono::milliseconds feed_resync_window{60000};  ///< see feed_resyncs_max
   int feed_send_buffer_bytes = 0;                    ///< SO_SNDBUF of feed sockets; 0: the system's (tests make it small)
+  /// How often the feed checks, when the database changed (PRAGMA data_version), whether a
+  /// subscriber's token was revoked (by `swaptwin admin token revoke` or any other connection); a
+  /// revoked token's subscriptions are closed with 1008 "token revoked".
+  std::chrono::milliseconds feed_token_check{250};
 };
 
 /// Counters of the operator feed's subscribers (api_server::feed_stats).
@@ -60,6 +64,7 @@ struct api_feed_stats {
   std::uint64_t snapshots = 0;        ///< snapshots queued (first messages and resyncs)
   std::uint64_t resyncs = 0;          ///< slow-subscriber overflows answered with a fresh snapshot
   std::uint64_t closed_slow = 0;      ///< subscribers closed for falling behind too often
+  std::uint64_t closed_revoked = 0;   ///< subscribers closed because their token was revoked
   std::uint64_t station_deltas = 0;   ///< station deltas written to sockets
   std::size_t peak_queued_bytes = 0;  ///< the largest outbound queue of any subscriber (the cap bounds it)
 };

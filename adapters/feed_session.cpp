@@ -4,15 +4,18 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <vector>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <nlohmann/json.hpp>
 
 #include "adapters/api_internal.hpp"
+#include "adapters/sqlite.hpp"
 #include "adapters/tokens.hpp"
 
 namespace swaptwin::adapters::feed_detail {
@@ -37,7 +40,7 @@ using steady = std::chrono::steady_clock;
 class feed_session : public std::enable_shared_from_this<feed_session> {
  public:
   feed_session(beast::tcp_stream stream, feed_server& server, admission a)
-      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(a.json) {}
+      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(a.json), token_id_(std::move(a.token_id)) {}
   ~feed_session() {
     if (registered_) {
       server_.sessions_.erase(this);
@@ -84,7 +87,17 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
     flush();
   }
 
-  // The server stops: a going-away close, then nothing more.
+  /// The public id of the subscriber's token.
+  const std::string& token_id() const { return token_id_; }
+
+  // The subscriber's token was revoked: closed at once (after the message being written).
+  void revoked() {
+    if (closing_) return;
+    ++counters_->closed_revoked;
+    shut(websocket::close_code::policy_error, "token revoked");
+  }
+
+  // Closes with `code` and `reason` after the message being written, and sends nothing more.
   void shut(websocket::close_code code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
@@ -99,6 +112,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
     if (ec) return;
     registered_ = true;
     server_.sessions_.insert(this);
+    server_.recheck_ = true;  // revoked between admission and now? the next check looks whatever the data_version
     ++counters_->subscribed;
     ++counters_->subscribers;
     send_snapshot("subscribed");
@@ -191,6 +205,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   feed_server& server_;
   std::shared_ptr<feed_server::counters> counters_;
   bool json_;
+  std::string token_id_;
   bool registered_ = false, writing_ = false, closing_ = false, resync_ = false;
   std::size_t dropped_while_resync_ = 0;  // batch bytes dropped while a resync waits for the write in flight
   std::uint64_t seq_ = 0, version_ = 0;
@@ -224,12 +239,16 @@ void note_action(feed_hub& hub, std::string_view target) {
   hub.request_rescan();  // a deposit (a currency may appear): rare
 }
 
-feed_server::feed_server(net::io_context& ioc, feed_hub& hub, const api_server_options& options)
-    : ioc_(ioc), hub_(hub), options_(options) {}
+feed_server::feed_server(net::io_context& ioc, feed_hub& hub, store& db, const api_server_options& options)
+    : ioc_(ioc), hub_(hub), db_(db), options_(options) {}
 
 feed_server::~feed_server() { stop(); }
 
 void feed_server::start() {
+  if (!checking_) {
+    checking_ = true;
+    check_tokens_every();
+  }
   if (listener_) return;
   // One post per batch; the I/O thread fans it out to the sessions open then.
   listener_ = hub_.add_listener([this](const std::shared_ptr<const feed_batch>& batch) {
@@ -240,6 +259,42 @@ void feed_server::start() {
       for (auto& s : live) s->on_batch(batch);
     });
   });
+}
+
+void feed_server::check_tokens_every() {
+  // The timer lives in its own handler: it goes with the io_context, before this server.
+  auto timer = std::make_shared<net::steady_timer>(ioc_, options_.feed_token_check);
+  timer->async_wait([this, timer](beast::error_code ec) {
+    if (ec) return;
+    check_tokens();
+    check_tokens_every();
+  });
+}
+
+// `swaptwin admin token revoke` writes from another process: nothing tells this one. The
+// connection's data_version moves when any other connection commits, so the tokens are re-read
+// only after a change (one indexed read per distinct token), and at most every feed_token_check.
+void feed_server::check_tokens() {
+  if (sessions_.empty()) return;
+  std::map<std::string, bool> valid;  // token id -> not revoked
+  try {
+    const auto version = db_.db().scalar("PRAGMA data_version");
+    if (version == data_version_ && !recheck_) return;
+    recheck_ = false;
+    for (auto* s : sessions_) valid.emplace(s->token_id(), true);
+    for (auto& [id, ok] : valid) {
+      const auto t = db_.token(id);
+      ok = t && !t->revoked_at;
+    }
+    data_version_ = version;
+  } catch (const std::exception&) {  // busy or unreadable now: the next tick tries again
+    recheck_ = true;
+    return;
+  }
+  std::vector<std::shared_ptr<feed_session>> gone;
+  for (auto* s : sessions_)
+    if (!valid[s->token_id()]) gone.push_back(s->shared_from_this());
+  for (auto& s : gone) s->revoked();
 }
 
 void feed_server::stop() {
@@ -296,6 +351,7 @@ api_feed_stats feed_server::stats() const {
   s.snapshots = counters_->snapshots;
   s.resyncs = counters_->resyncs;
   s.closed_slow = counters_->closed_slow;
+  s.closed_revoked = counters_->closed_revoked;
   s.station_deltas = counters_->station_deltas;
   s.peak_queued_bytes = counters_->peak_queued_bytes;
   return s;
