@@ -6,32 +6,49 @@ namespace swaptwin::adapters::api_detail {
 using namespace twin;
 
 std::int64_t action_ctx::audit(const std::string& outcome) {
-  return db.record_audit({0, now, who.id, std::string{to_string(who.granted)}, action, target, body.dump(), outcome});
+  return db.record_audit({0, now, who.id, std::string{to_string(who.granted)}, action, target, audit_detail(body), outcome});
 }
 
 std::optional<api_response> parse_body(action_ctx& ctx, const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    ctx.body = {{"body", "not a JSON object"}};
-    return fail(400, "input.invalid", "the body must be a JSON object", "body");
+  auto b = parse_object(text, ctx.json_depth);
+  if (!b.object) {
+    ctx.body = body_summary(text, b.problem);
+    return fail(400, "input.invalid",
+                b.problem == "not a JSON object"
+                    ? "the body must be a JSON object"
+                    : "the body nests arrays and objects deeper than " + std::to_string(ctx.json_depth) + " levels",
+                "body");
   }
-  ctx.body = std::move(j);
+  ctx.body = std::move(*b.object);
   return std::nullopt;
 }
 
 api_response run_action(action_ctx& ctx, const std::function<api_response()>& effect) {
   api_response out;
-  ctx.db.transact([&] {
-    out = effect();
-    std::string outcome = "ok";
-    if (out.status >= 300) outcome = json::parse(out.body, nullptr, false).value("error", "error");
-    const auto id = ctx.audit(outcome);
-    if (out.status < 300) {
-      auto j = json::parse(out.body);
-      j["audit_id"] = id;
-      out.body = j.dump();
-    }
-  });
+  bool decided = false;  // the effect ran and gave its answer
+  try {
+    ctx.db.transact([&] {
+      out = effect();
+      decided = true;
+      std::string outcome = "ok";
+      if (out.status >= 300) {
+        auto j = json::parse(out.body, nullptr, false);
+        outcome = j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "error";
+      }
+      const auto id = ctx.audit(outcome);
+      if (out.status < 300) {
+        auto j = json::parse(out.body);
+        j["audit_id"] = id;
+        out = reply(out.status, j);
+      }
+    });
+  } catch (const std::exception& e) {
+    // A refusal changed nothing: it stays the answer, and the lost audit row is logged. A success
+    // whose audit row cannot be written is rolled back: no action goes unaudited.
+    if (!decided || out.status < 300) throw;
+    log_line(ctx.log ? *ctx.log : api_log_fn{},
+             "audit of a refused " + ctx.action + " by " + ctx.who.id + " not written: " + e.what());
+  }
   return out;
 }
 

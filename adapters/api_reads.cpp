@@ -1,6 +1,7 @@
 // The operator API's reads (api_internal.hpp): one JSON shape per resource, lists and details.
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "adapters/api_internal.hpp"
 
@@ -43,7 +44,7 @@ struct page {
 };
 constexpr std::size_t max_page = 10000;
 
-std::optional<page> page_of(const std::string& query, api_response& bad) {
+std::optional<page> page_of(const query_params& query, api_response& bad) {
   page pg;
   for (auto [name, out, most] : {std::tuple{"offset", &pg.offset, std::size_t{1} << 40},
                                  std::tuple{"limit", &pg.limit, max_page}}) {
@@ -64,7 +65,7 @@ std::optional<page> page_of(const std::string& query, api_response& bad) {
 
 // One page of a long list: `fetch(offset, limit)` reads only that page from the store.
 template <class Fetch, class ToJson>
-api_response paged(const std::string& query, Fetch fetch, ToJson to_json) {
+api_response paged(const query_params& query, Fetch fetch, ToJson to_json) {
   api_response bad;
   auto pg = page_of(query, bad);
   if (!pg) return bad;
@@ -139,7 +140,8 @@ api_response read(read_ctx& ctx) {
   if (r == "dashboard") {
     const auto tz = ctx.db.setting("timezone").value_or("UTC");
     auto d = ctx.db.dashboard_at(ctx.now, tz);
-    if (!d) return fail(500, code_string(d.err().code), d.err().what());
+    // Not the caller's fault (the time zone setting is the operator's): a logged 500 with an error id.
+    if (!d) throw std::runtime_error("dashboard: " + d.err().what());
     return reply(200, dashboard_json(*d));
   }
   if (r == "stations" && !one) {

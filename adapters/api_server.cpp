@@ -1,5 +1,6 @@
 // The operator API's HTTP/1.1 transport (api_server.hpp): Beast on one I/O thread, keep-alive,
-// request and idle timeouts, a body limit answered 413. The routes are in api_routes.cpp.
+// request and idle timeouts; requests read by api_http.hpp's request_reader within the limits
+// (413, 414, 431, 400). The routes are in api_routes.cpp.
 #include "adapters/api_server.hpp"
 
 #include <optional>
@@ -12,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/api_http.hpp"
+#include "adapters/api_internal.hpp"
 #include "adapters/feed_session.hpp"
 
 namespace swaptwin::adapters {
@@ -34,70 +37,87 @@ struct api_core {
   }
 };
 
-// One connection: read a request, answer, repeat while keep-alive.
+// One connection: read a request, answer, repeat while keep-alive. Bytes go through the same
+// request_reader as handle_raw_api_request's, so both refuse the same requests the same way.
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, api_core& core) : stream_(std::move(socket)), core_(core) {}
 
-  void run() { read(core_.options.idle_timeout); }
+  void run() { read(); }
 
  private:
-  void read(std::chrono::milliseconds timeout) {
-    parser_.emplace();
-    parser_->body_limit(core_.options.body_limit);
-    parser_->header_limit(16 * 1024);
-    stream_.expires_after(timeout);
-    // The first bytes restart the clock with the shorter request timeout (header and body).
-    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_header(ec);
+  using state = api_detail::request_reader::state;
+
+  // A new request: the idle timeout until its first byte, then the request timeout for all of it
+  // (a client that trickles its header or body cannot hold the connection longer).
+  void read() {
+    reader_.emplace(core_.options.limits);
+    stream_.expires_after(core_.options.idle_timeout);
+    if (buffer_.size() > 0) return on_bytes();  // pipelined: the next request is here already
+    read_some();
+  }
+
+  void read_some() {
+    stream_.async_read_some(buffer_.prepare(read_chunk), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->on_read_some(ec, n);
     });
   }
 
-  void on_header(beast::error_code ec) {
-    if (ec == http::error::body_limit) return too_large();
-    if (ec) return close();
-    stream_.expires_after(core_.options.request_timeout);
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) return too_large();
-    if (ec) return close();
-    auto& req = parser_->get();
-    if (feed_detail::is_feed_target({req.target().data(), req.target().size()})) return feed(req);
-    api_request in{std::string{req.method_string()}, std::string{req.target()},
-                   std::string{req[http::field::authorization]}, std::move(req.body())};
-    api_response out;
-    try {
-      out = handle_api_request(*core_.db, in, core_.now());
-    } catch (const std::exception& e) {
-      out = {500, nlohmann::json{{"error", "internal"}, {"message", e.what()}}.dump(), false, {}};
+  void on_read_some(beast::error_code ec, std::size_t n) {
+    if (ec == net::error::eof) {
+      const auto s = reader_->put_eof();
+      return s == state::more ? close() : on_state(s);  // more: nothing of a request had come
     }
+    if (ec) return close();  // timeout, reset: nobody to answer
+    buffer_.commit(n);
+    on_bytes();
+  }
+
+  void on_bytes() {
+    const bool was_started = reader_->started();
+    const auto s = reader_->put(buffer_);
+    if (!was_started && reader_->started()) stream_.expires_after(core_.options.request_timeout);
+    on_state(s);
+  }
+
+  void on_state(state s) {
+    if (s == state::refused)
+      return write(api_detail::answer_refusal(*core_.db, *reader_, core_.now(), core_.options.log), 11, false);
+    if (s == state::more) return read_some();
+    on_request();
+  }
+
+  void on_request() {
+    auto& req = reader_->request();
+    if (feed_detail::is_feed_target({req.target().data(), req.target().size()})) return feed(req);
+    const auto version = req.version();
+    const bool keep_alive = req.keep_alive();
+    const bool acted = req.method() != http::verb::get;
+    std::string target{req.target()};
+    auto out = api_detail::answer(*core_.db, req, core_.now(), core_.options.limits, core_.options.log);
     // The feed sees what an action changed at its next tick (an admin command from another
     // process waits for its periodic re-read).
-    if (core_.options.feed && req.method() != http::verb::get && out.status < 300)
-      feed_detail::note_action(*core_.options.feed, in.target);
-    write(std::move(out), req.version(), req.keep_alive());
+    if (core_.options.feed && acted && out.status < 300) feed_detail::note_action(*core_.options.feed, target);
+    write(std::move(out), version, keep_alive);
   }
 
   // GET /api/v1/feed: admitted, the connection becomes a feed subscription; else an HTTP answer.
   void feed(http::request<http::string_body>& req) {
-    if (!core_.feed) return write({404, R"({"error":"route.unknown","message":"no operator feed on this server"})", false, {}},
-                                  req.version(), req.keep_alive());
-    bool json = false;
+    if (!core_.feed) return write(api_detail::fail(404, "route.unknown", "no operator feed on this server"), req.version(),
+                                  req.keep_alive());
+    feed_detail::admission a;
     std::optional<api_response> refusal;
     try {
-      refusal = core_.feed->admit(*core_.db, req, json);
+      refusal = core_.feed->admit(*core_.db, req, a);
     } catch (const std::exception& e) {
-      refusal = api_response{500, nlohmann::json{{"error", "internal"}, {"message", e.what()}}.dump(), false, {}};
+      refusal = api_detail::internal_error(core_.options.log, std::string{"feed admission: "} + e.what());
     }
     if (refusal) return write(std::move(*refusal), req.version(), req.keep_alive());
-    core_.feed->accept(std::move(stream_), std::move(req), json);
+    core_.feed->accept(std::move(stream_), std::move(req), std::move(a));
   }
 
   void write(api_response out, unsigned version, bool keep_alive) {
+    keep_alive = keep_alive && !out.close;
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), version);
     res->set(http::field::server, "swaptwin");
     res->set(http::field::content_type, "application/json");
@@ -110,20 +130,13 @@ class session : public std::enable_shared_from_this<session> {
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
       if (!keep_alive) return self->drain();
-      self->read(self->core_.options.idle_timeout);
+      self->read();
     });
   }
 
-  // 413, then the connection ends: the rest of the body is read and dropped, so the client sees
-  // the answer rather than a reset.
-  void too_large() {
-    const auto limit = std::to_string(core_.options.body_limit);
-    write({413, nlohmann::json{{"error", "input.too_large"}, {"message", "the body exceeds " + limit + " bytes"}}.dump(),
-           false, {}},
-          11, false);
-  }
-
-  // Half-closes and reads until the peer closes (or the request timeout), then closes.
+  // After an answer that ends the connection: half-close and read (dropping it: the rest of an
+  // oversize body, say) until the peer closes or the request timeout, so the client sees the
+  // answer rather than a reset.
   void drain() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -143,10 +156,11 @@ class session : public std::enable_shared_from_this<session> {
     stream_.close();
   }
 
+  static constexpr std::size_t read_chunk = 16 * 1024;
   beast::tcp_stream stream_;
   api_core& core_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<api_detail::request_reader> reader_;
   char scratch_[4096];
 };
 
@@ -195,7 +209,7 @@ bool api_server::start(std::string* error) {
     return fail("api: database " + opt.db_path + ": " + e.what());
   }
   impl_->ioc.emplace(1);
-  if (opt.feed) impl_->core.feed = std::make_unique<feed_detail::feed_server>(*impl_->ioc, *opt.feed, opt);
+  if (opt.feed) impl_->core.feed = std::make_unique<feed_detail::feed_server>(*impl_->ioc, *opt.feed, *impl_->core.db, opt);
   beast::error_code ec;
   const auto addr = net::ip::make_address(opt.address, ec);
   if (ec) return fail("api: \"" + opt.address + "\" is not an IP address");

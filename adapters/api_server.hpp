@@ -3,6 +3,9 @@
 /// roles (tokens.hpp), every action audited. Reads and actions go to the api_server's own store
 /// connection on the same database file (SQLite WAL: the serve's store actor is another connection).
 ///
+/// Requests are read within api_server_options::limits (api_request.hpp: 413, 414, 431, 400) by the
+/// same reader the socket-free handle_raw_api_request uses.
+///
 /// Threads: one I/O thread between start() and stop(); requests are handled on it, synchronously
 /// (small SQLite reads and writes), and so are the operator feed's WebSocket subscribers (GET
 /// /api/v1/feed, feed_session.hpp; the hub's reads run on the hub's own thread). Beast and Asio stay in
@@ -15,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "adapters/api_request.hpp"
 #include "adapters/store.hpp"
 #include "twin/time.hpp"
 
@@ -28,9 +32,11 @@ struct api_server_options {
   store_options db;                                 ///< how to open it (busy_timeout matters: the store actor writes too)
   std::string address = "127.0.0.1";                ///< where to listen (elsewhere is an explicit choice)
   std::uint16_t port = 0;                           ///< 0 = an ephemeral port (read it back with port())
-  std::size_t body_limit = 64 * 1024;               ///< a bigger request body is answered 413
-  std::chrono::milliseconds request_timeout{10000}; ///< a request (header and body) must arrive within this
+  api_limits limits;                                ///< body, header, target and JSON depth limits (api_request.hpp)
+  std::chrono::milliseconds request_timeout{10000}; ///< a request's bytes (header and body) must all arrive within this of its first
   std::chrono::milliseconds idle_timeout{30000};    ///< a keep-alive connection idle this long is closed
+  /// Where log lines go (500s with their error id, audit rows that could not be written); unset: stderr.
+  api_log_fn log;
   /// The time actions and the dashboard use; unset = the system clock.
   std::function<twin::unix_ms()> now;
   /// The operator feed (GET /api/v1/feed, WebSocket) serves this hub's board and batches; null: no
@@ -43,6 +49,10 @@ struct api_server_options {
   int feed_resyncs_max = 3;                          ///< resyncs allowed within feed_resync_window; one more closes (1008)
   std::chrono::milliseconds feed_resync_window{60000};  ///< see feed_resyncs_max
   int feed_send_buffer_bytes = 0;                    ///< SO_SNDBUF of feed sockets; 0: the system's (tests make it small)
+  /// How often the feed checks, when the database changed (PRAGMA data_version), whether a
+  /// subscriber's token was revoked (by `swaptwin admin token revoke` or any other connection); a
+  /// revoked token's subscriptions are closed with 1008 "token revoked".
+  std::chrono::milliseconds feed_token_check{250};
 };
 
 /// Counters of the operator feed's subscribers (api_server::feed_stats).
@@ -54,29 +64,10 @@ struct api_feed_stats {
   std::uint64_t snapshots = 0;        ///< snapshots queued (first messages and resyncs)
   std::uint64_t resyncs = 0;          ///< slow-subscriber overflows answered with a fresh snapshot
   std::uint64_t closed_slow = 0;      ///< subscribers closed for falling behind too often
+  std::uint64_t closed_revoked = 0;   ///< subscribers closed because their token was revoked
   std::uint64_t station_deltas = 0;   ///< station deltas written to sockets
   std::size_t peak_queued_bytes = 0;  ///< the largest outbound queue of any subscriber (the cap bounds it)
 };
-
-/// One HTTP request as the routes see it (no Beast types).
-struct api_request {
-  std::string method;         ///< "GET", "POST", "PUT", ...
-  std::string target;         ///< "/api/v1/stations?x=y"
-  std::string authorization;  ///< the Authorization header, empty when absent
-  std::string body;
-};
-
-/// The answer to an api_request.
-struct api_response {
-  int status = 200;
-  std::string body;                ///< JSON
-  bool bearer_challenge = false;   ///< add `WWW-Authenticate: Bearer` (401)
-  std::string allow;               ///< the Allow header of a 405, e.g. "GET"
-};
-
-/// Routes, authenticates, checks the role, runs and audits one request against `db` at `now`.
-/// Pure of sockets: the server calls it on its I/O thread, tests may call it directly.
-api_response handle_api_request(store& db, const api_request& req, twin::unix_ms now);
 
 /// The HTTP server. Not copyable; start() once, stop() (or the destructor) once.
 class api_server {

@@ -4,13 +4,18 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <nlohmann/json.hpp>
 
+#include "adapters/api_internal.hpp"
+#include "adapters/sqlite.hpp"
 #include "adapters/tokens.hpp"
 
 namespace swaptwin::adapters::feed_detail {
@@ -22,42 +27,10 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
 api_response error(int status, std::string_view code, const std::string& message, const std::string& field = {}) {
-  nlohmann::json j{{"error", code}, {"message", message}};
-  if (!field.empty()) j["field"] = field;
-  return api_response{status, j.dump(), status == 401, status == 405 ? "GET" : ""};
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The percent-decoded value of `name` in the query of `target`; nullopt when absent.
-std::optional<std::string> query_value(std::string_view target, std::string_view name) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  auto rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) != name) continue;
-    std::string out;
-    const auto raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '%' && i + 2 < raw.size() && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
-        out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
-        i += 2;
-      } else {
-        out.push_back(raw[i] == '+' ? ' ' : raw[i]);
-      }
-    }
-    return out;
-  }
-  return std::nullopt;
+  auto r = api_detail::fail(status, code, message, field);
+  r.bearer_challenge = status == 401;
+  if (status == 405) r.allow = "GET";
+  return r;
 }
 
 using steady = std::chrono::steady_clock;
@@ -66,8 +39,8 @@ using steady = std::chrono::steady_clock;
 /// One subscriber: snapshot, then the hub's batches in order, through a bounded queue.
 class feed_session : public std::enable_shared_from_this<feed_session> {
  public:
-  feed_session(beast::tcp_stream stream, feed_server& server, bool json)
-      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(json) {}
+  feed_session(beast::tcp_stream stream, feed_server& server, admission a)
+      : ws_(std::move(stream)), server_(server), counters_(server.counters_), json_(a.json), token_id_(std::move(a.token_id)) {}
   ~feed_session() {
     if (registered_) {
       server_.sessions_.erase(this);
@@ -114,7 +87,17 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
     flush();
   }
 
-  // The server stops: a going-away close, then nothing more.
+  /// The public id of the subscriber's token.
+  const std::string& token_id() const { return token_id_; }
+
+  // The subscriber's token was revoked: closed at once (after the message being written).
+  void revoked() {
+    if (closing_) return;
+    ++counters_->closed_revoked;
+    shut(websocket::close_code::policy_error, "token revoked");
+  }
+
+  // Closes with `code` and `reason` after the message being written, and sends nothing more.
   void shut(websocket::close_code code, const std::string& reason) {
     if (closing_) return;
     closing_ = true;
@@ -129,6 +112,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
     if (ec) return;
     registered_ = true;
     server_.sessions_.insert(this);
+    server_.recheck_ = true;  // revoked between admission and now? the next check looks whatever the data_version
     ++counters_->subscribed;
     ++counters_->subscribers;
     send_snapshot("subscribed");
@@ -221,6 +205,7 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   feed_server& server_;
   std::shared_ptr<feed_server::counters> counters_;
   bool json_;
+  std::string token_id_;
   bool registered_ = false, writing_ = false, closing_ = false, resync_ = false;
   std::size_t dropped_while_resync_ = 0;  // batch bytes dropped while a resync waits for the write in flight
   std::uint64_t seq_ = 0, version_ = 0;
@@ -244,27 +229,26 @@ bool is_feed_target(std::string_view target) {
 }
 
 void note_action(feed_hub& hub, std::string_view target) {
-  const auto path = target.substr(0, target.find('?'));
-  constexpr std::string_view prefix = "/api/v1/stations/";
-  if (path.substr(0, prefix.size()) == prefix) {
-    auto rest = path.substr(prefix.size());
-    auto sn = rest.substr(0, rest.find('/'));
-    if (!sn.empty()) return hub.touch_station(std::string{sn});
-  }
-  constexpr std::string_view orders = "/api/v1/work-orders/";
-  if (path.substr(0, orders.size()) == orders) return hub.committed(store_commit{{}, 0, 0, true, false});
+  // The route matched these decoded segments: /api/v1/<resource>/<id>/...
+  const auto p = api_detail::split_path(target.substr(0, target.find('?'))).segments;
+  const auto resource = p.size() >= 4 ? p[2] : std::string{};
+  if (resource == "stations") return hub.touch_station(p[3]);
+  if (resource == "work-orders") return hub.committed(store_commit{{}, 0, 0, true, false});
   // A rider's KYC is not on the board: no re-read of 10,000 stations for it.
-  constexpr std::string_view riders = "/api/v1/riders/";
-  if (path.substr(0, riders.size()) == riders) return;
+  if (resource == "riders") return;
   hub.request_rescan();  // a deposit (a currency may appear): rare
 }
 
-feed_server::feed_server(net::io_context& ioc, feed_hub& hub, const api_server_options& options)
-    : ioc_(ioc), hub_(hub), options_(options) {}
+feed_server::feed_server(net::io_context& ioc, feed_hub& hub, store& db, const api_server_options& options)
+    : ioc_(ioc), hub_(hub), db_(db), options_(options) {}
 
 feed_server::~feed_server() { stop(); }
 
 void feed_server::start() {
+  if (!checking_) {
+    checking_ = true;
+    check_tokens_every();
+  }
   if (listener_) return;
   // One post per batch; the I/O thread fans it out to the sessions open then.
   listener_ = hub_.add_listener([this](const std::shared_ptr<const feed_batch>& batch) {
@@ -277,42 +261,85 @@ void feed_server::start() {
   });
 }
 
+void feed_server::check_tokens_every() {
+  // The timer lives in its own handler: it goes with the io_context, before this server.
+  auto timer = std::make_shared<net::steady_timer>(ioc_, options_.feed_token_check);
+  timer->async_wait([this, timer](beast::error_code ec) {
+    if (ec) return;
+    check_tokens();
+    check_tokens_every();
+  });
+}
+
+// `swaptwin admin token revoke` writes from another process: nothing tells this one. The
+// connection's data_version moves when any other connection commits, so the tokens are re-read
+// only after a change (one indexed read per distinct token), and at most every feed_token_check.
+void feed_server::check_tokens() {
+  if (sessions_.empty()) return;
+  std::map<std::string, bool> valid;  // token id -> not revoked
+  try {
+    const auto version = db_.db().scalar("PRAGMA data_version");
+    if (version == data_version_ && !recheck_) return;
+    recheck_ = false;
+    for (auto* s : sessions_) valid.emplace(s->token_id(), true);
+    for (auto& [id, ok] : valid) {
+      const auto t = db_.token(id);
+      ok = t && !t->revoked_at;
+    }
+    data_version_ = version;
+  } catch (const std::exception&) {  // busy or unreadable now: the next tick tries again
+    recheck_ = true;
+    return;
+  }
+  std::vector<std::shared_ptr<feed_session>> gone;
+  for (auto* s : sessions_)
+    if (!valid[s->token_id()]) gone.push_back(s->shared_from_this());
+  for (auto& s : gone) s->revoked();
+}
+
 void feed_server::stop() {
   if (!listener_) return;
   hub_.remove_listener(listener_);
   listener_ = 0;
 }
 
-std::optional<api_response> feed_server::admit(store& db, const http::request<http::string_body>& req, bool& json) {
+std::optional<api_response> feed_server::admit(store& db, const http::request<http::string_body>& req, admission& out) {
   const std::string_view target{req.target().data(), req.target().size()};
+  const auto q = target.find('?');
+  std::string problem;
+  const auto query = api_detail::parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1), &problem);
   std::string bearer;
   const auto auth_field = req[http::field::authorization];
   const std::string_view auth{auth_field.data(), auth_field.size()};
   if (!auth.empty()) {
-    if (auth.size() < 7 || !beast::iequals(beast::string_view{auth.data(), 7}, "Bearer "))
-      return error(401, "auth.invalid", "the Authorization header must be \"Bearer <token>\"");
-    bearer = std::string{auth.substr(7)};
-  } else if (auto t = query_value(target, "access_token")) {
-    bearer = *t;
+    const auto b = api_detail::bearer_of(auth);
+    if (!b) return error(401, "auth.invalid", "the Authorization header must be \"Bearer <token>\"");
+    bearer = std::string{*b};
+  } else if (!query) {  // the token may be in it: nothing can be read before it is well formed
+    return error(400, "input.invalid", problem, "query");
+  } else {
+    bearer = api_detail::query_param(*query, "access_token").value_or("");
   }
   if (bearer.empty())
     return error(401, "auth.required",
                  "the feed needs a token: Authorization: Bearer <token>, or ?access_token=<token> (swaptwin admin token add)");
-  auto who = db.authenticate(bearer);
+  const auto who = db.authenticate(bearer);
   if (!who) return error(401, "auth.invalid", "the token is unknown, revoked or malformed");
   if (!role_allows(who->granted, role::viewer)) return error(403, "auth.forbidden", "the feed needs the viewer role");
+  if (!query) return error(400, "input.invalid", problem, "query");
   if (req.method() != http::verb::get) return error(405, "method.not_allowed", "the feed is GET /api/v1/feed");
-  const auto format = query_value(target, "format").value_or("binary");
+  const auto format = api_detail::query_param(*query, "format").value_or("binary");
   if (format != "binary" && format != "protobuf" && format != "json")
     return error(400, "input.invalid", "format must be binary (the default) or json", "format");
-  json = format == "json";
   if (!websocket::is_upgrade(req))
     return error(426, "feed.upgrade_required", "the feed is a WebSocket: send GET /api/v1/feed with Upgrade: websocket");
+  out.json = format == "json";
+  out.token_id = who->id;
   return std::nullopt;
 }
 
-void feed_server::accept(beast::tcp_stream stream, http::request<http::string_body> req, bool json) {
-  std::make_shared<feed_session>(std::move(stream), *this, json)->run(std::move(req));
+void feed_server::accept(beast::tcp_stream stream, http::request<http::string_body> req, admission a) {
+  std::make_shared<feed_session>(std::move(stream), *this, std::move(a))->run(std::move(req));
 }
 
 api_feed_stats feed_server::stats() const {
@@ -324,6 +351,7 @@ api_feed_stats feed_server::stats() const {
   s.snapshots = counters_->snapshots;
   s.resyncs = counters_->resyncs;
   s.closed_slow = counters_->closed_slow;
+  s.closed_revoked = counters_->closed_revoked;
   s.station_deltas = counters_->station_deltas;
   s.peak_queued_bytes = counters_->peak_queued_bytes;
   return s;

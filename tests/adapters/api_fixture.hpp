@@ -1,12 +1,15 @@
 #pragma once
 // The operator API's test fixture: a server over real sockets on 127.0.0.1, a synchronous Beast HTTP
-// client with timeouts, a temp database with two stations, a rider, an open work order and a token
+// client with timeouts, raw bytes for hostile requests, the server's log lines, a temp database with two stations, a rider, an open work order and a token
 // of each role; effects and audit rows are checked through a second store connection.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include <boost/asio/write.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -53,6 +56,10 @@ class ApiTest : public StoreTest {
     api_server_options o;
     o.db_path = path();
     o.now = [t = now_] { return t; };
+    o.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_m_);
+      log_.push_back(line);
+    };
     server_ = std::make_unique<api_server>(o);
     std::string error;
     ASSERT_TRUE(server_->start(&error)) << error;
@@ -90,6 +97,45 @@ class ApiTest : public StoreTest {
     a.allow = std::string{res[http::field::allow]};
     return a;
   }
+  /// What came back for raw bytes: the answer, its Connection header, and whether the server then
+  /// closed its side (EOF; only looked at when the answer said it would close).
+  struct raw_answer {
+    int status = 0;
+    json body;
+    std::string connection;
+    bool closed = false;
+  };
+  // Writes `bytes` as they are (half-closing after them when `half_close`), reads one answer and
+  // then whether the server ends the connection, within a 5 s deadline.
+  raw_answer raw(const std::string& bytes, bool half_close = false) {
+    net::io_context ioc;
+    beast::tcp_stream stream{ioc};
+    stream.expires_after(std::chrono::seconds(5));
+    stream.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(stream, net::buffer(bytes));
+    if (half_close) stream.socket().shutdown(tcp::socket::shutdown_send);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(stream, buf, res, ec);
+    raw_answer a;
+    if (ec) return a;
+    a.status = res.result_int();
+    a.body = json::parse(res.body(), nullptr, false);
+    a.connection = std::string{res[http::field::connection]};
+    if (res.keep_alive()) return a;  // the connection stays: nothing more to see
+    char c;
+    stream.read_some(net::buffer(&c, 1), ec);
+    a.closed = ec == net::error::eof;
+    return a;
+  }
+
+  /// The log lines the server wrote so far.
+  std::vector<std::string> log_lines() {
+    std::lock_guard<std::mutex> lock(log_m_);
+    return log_;
+  }
+
   answer get(const std::string& target, const std::string& bearer) { return call(http::verb::get, target, bearer); }
   answer post(const std::string& target, const std::string& bearer, const std::string& body = "{}") {
     return call(http::verb::post, target, bearer, body);
@@ -107,6 +153,8 @@ class ApiTest : public StoreTest {
 
   unix_ms now_ = at("2026-11-23T08:30:00Z");
   std::string viewer_, operator_, admin_, revoked_;
+  std::mutex log_m_;  // before server_: the server's log sink uses them until it is gone
+  std::vector<std::string> log_;
   std::unique_ptr<api_server> server_;
 };
 

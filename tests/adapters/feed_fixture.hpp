@@ -221,8 +221,9 @@ class FeedWsTest : public StoreTest {
     }
     return false;
   }
-  /// The status of a WebSocket upgrade request to `target` (101: upgraded), read as plain HTTP.
-  int upgrade_status(const std::string& target, const std::string& bearer) {
+  /// The status of a WebSocket upgrade request to `target` (101: upgraded), read as plain HTTP;
+  /// `scheme` is what precedes the bearer in the Authorization header.
+  int upgrade_status(const std::string& target, const std::string& bearer, const std::string& scheme = "Bearer ") {
     net::io_context ioc;
     beast::tcp_stream s{ioc};
     s.connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), api_->port()});
@@ -232,7 +233,7 @@ class FeedWsTest : public StoreTest {
     req.set(http::field::upgrade, "websocket");
     req.set(http::field::sec_websocket_version, "13");
     req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-    if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
+    if (!bearer.empty()) req.set(http::field::authorization, scheme + bearer);
     http::write(s, req);
     beast::flat_buffer buf;
     http::response_parser<http::string_body> res;

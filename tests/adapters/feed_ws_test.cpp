@@ -211,5 +211,59 @@ TEST_F(FeedWsTest, AChangeMadeElsewhereShowsUpAtTheNextReRead) {
   EXPECT_TRUE(consecutive(c.messages()));
 }
 
+// `swaptwin admin token revoke` in another process: nothing tells the server, which notices the
+// database changed (PRAGMA data_version) at its next token check and closes that token's
+// subscriptions with 1008 at once; another token's subscriber goes on.
+TEST_F(FeedWsTest, RevokingATokenClosesItsSubscriptionsWith1008) {
+  start();
+  std::string bearer, id;
+  {
+    store db{path()};
+    auto t = *db.add_token("wall 2", role::viewer, now_);
+    bearer = t.bearer();
+    id = t.id;
+  }
+  feed_client doomed, doomed_json, other;
+  ASSERT_EQ(doomed.connect(api_->port(), "/api/v1/feed", bearer), 101);
+  ASSERT_EQ(doomed_json.connect(api_->port(), "/api/v1/feed?format=json&access_token=" + bearer, ""), 101);
+  ASSERT_EQ(other.connect(api_->port(), "/api/v1/feed", viewer_), 101);
+  for (auto* c : {&doomed, &doomed_json, &other}) c->start_reading();
+  for (auto* c : {&doomed, &doomed_json, &other}) ASSERT_TRUE(c->wait_messages(1));
+  ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.subscribers == 3; }));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(store{path()}.revoke_token(id, now_), revoke_outcome::revoked);  // another connection, as the CLI
+  ASSERT_TRUE(doomed.wait_closed());
+  ASSERT_TRUE(doomed_json.wait_closed());
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  RecordProperty("revoked_feed_closed_ms", static_cast<int>(took.count()));
+  EXPECT_LT(took, 2s) << "the token check runs every 250 ms";
+  for (auto* c : {&doomed, &doomed_json}) {
+    EXPECT_EQ(c->close_code(), 1008);
+    EXPECT_EQ(c->close_reason(), "token revoked");
+  }
+  ASSERT_TRUE(wait_stats([](const api_feed_stats& s) { return s.subscribers == 1 && s.closed_revoked == 2; }));
+  change("SN-1");
+  ASSERT_TRUE(other.wait_until([](const std::vector<v1::FeedMessage>& ms) { return ms.back().has_deltas(); }));
+  EXPECT_TRUE(consecutive(other.messages()));
+  EXPECT_EQ(upgrade_status("/api/v1/feed", bearer), 401);  // and it cannot subscribe again
+}
+
+TEST_F(FeedWsTest, TheFeedTakesTheBearerSchemeInAnyCaseAndRefusesMalformedQueries) {
+  start();
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "bearer "), 101);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "BEARER  "), 101);
+  EXPECT_EQ(upgrade_status("/api/v1/feed", viewer_, "Basic "), 401);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?access_token=%zz", ""), 400);
+  auto [status, body, challenge] = http_get("/api/v1/feed?format=js%", viewer_);
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"], "input.invalid");
+  EXPECT_EQ(body["field"], "query");
+  // Query values are percent-decoded: an access token may be sent encoded.
+  std::string encoded;
+  for (char c : viewer_) encoded += c == '.' ? std::string{"%2E"} : std::string(1, c);
+  EXPECT_EQ(upgrade_status("/api/v1/feed?format=%6Ason&access_token=" + encoded, ""), 101);
+}
+
 }  // namespace
 }  // namespace swaptwin::adapters::testing
