@@ -5,7 +5,8 @@
 // protobuf text parser (syntax, unknown fields, wrong value types); the limits of loader_limits.cpp
 // (entries of each list, text lengths, riders and slots in all); the loader steps of loader_*.cpp,
 // which check meaning (ranges, references between entries, uniqueness) with the line of each value
-// taken from the parser's location tree.
+// taken from the parser's location tree; and last the projected size of the run
+// (loader_projection.cpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -183,7 +184,7 @@ std::optional<twin::error> too_many_entries(const std::string& name, const std::
 
 }  // namespace
 
-twin::result<scenario> parse_scenario(const std::string& text, const std::string& name) {
+twin::result<scenario> parse_scenario(const std::string& text, const std::string& name, const load_options& opt) {
   if (auto e = too_big(name, text.size())) return *e;
   if (auto e = too_many_entries(name, text)) return *e;
   v1::Scenario msg;
@@ -217,10 +218,12 @@ twin::result<scenario> parse_scenario(const std::string& text, const std::string
   detail::read_faults(c);
   detail::read_physics(c);
   if (!sink.ok()) return sink.get();
+  detail::check_run_size(c, opt);  // only on a valid scenario: it reads the values checked above
+  if (!sink.ok()) return sink.get();
   return out;
 }
 
-twin::result<scenario> load_scenario(const std::string& path) {
+twin::result<scenario> load_scenario(const std::string& path, const load_options& opt) {
   const auto cannot = [&](const char* what) {
     return twin::error{twin::errc::invalid_argument,
                        path + ":0: cannot " + what + " the file (expected a readable scenario file)"};
@@ -251,7 +254,7 @@ twin::result<scenario> load_scenario(const std::string& path) {
     text.append(buf, static_cast<std::size_t>(got));
     if (auto e = too_big(path, text.size(), false)) return *e;
   }
-  return parse_scenario(text, path);
+  return parse_scenario(text, path, opt);
 }
 
 std::string digest_of(std::string_view text) { return detail::fnv1a_hex(text); }

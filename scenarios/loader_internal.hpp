@@ -37,6 +37,8 @@ inline constexpr int slots = 4096;                    ///< per station
 inline constexpr long long riders = 2'000'000;        ///< in all populations
 inline constexpr long long total_slots = 1'000'000;   ///< in all stations
 inline constexpr double days = 3660;                  ///< duration_days, --days: ten years, far from ms overflow
+inline constexpr double events = 1e9;                 ///< simulated events of a run (projected)
+inline constexpr double station_hours = 1e8;          ///< hourly station samples a run keeps (projected)
 }  // namespace limit
 
 /// Keeps the first error of a file: the one with the smallest line (unknown lines, 0, come last),
@@ -160,6 +162,11 @@ bool known_model(const context& c, const node& n, std::string_view field, const 
 /// and slots in all. Runs before any other step, on the parsed message only; returns whether the
 /// file is within them (the other steps run only then, so nothing is expanded from a file over them).
 bool read_limits(context& c);
+
+/// Refuses, at the line of its biggest driver, a run of the scenario built so far whose projected
+/// size passes limit::events, limit::station_hours or the memory of `opt` (loader_projection.cpp),
+/// for the days of `opt` when given (their range is checked here too).
+void check_run_size(context& c, const load_options& opt);
 
 /// Run fields, catalogue, policies, prices, charging, ageing and SLA (loader_catalogue.cpp).
 void read_run(context& c);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -91,8 +92,8 @@ std::string text_with(int line, const std::string& replacement) {
   return t;
 }
 
-std::string error_of(const std::string& text) {
-  auto r = parse_scenario(text, "big.textproto");
+std::string error_of(const std::string& text, const load_options& opt = {}) {
+  auto r = parse_scenario(text, "big.textproto", opt);
   if (r) return "(loaded without error)";
   return r.err().detail;
 }
@@ -350,6 +351,93 @@ TEST(scenario_limits, every_number_is_finite_and_in_its_range) {
   for (const auto& c : cases) EXPECT_EQ(error_with(c.line, c.replacement), c.error) << c.replacement;
 }
 
+// ---- The run's projected size ------------------------------------------------------------------
+
+namespace {
+// Far more memory than any run here needs, so only the test that means to meets that limit.
+load_options any_machine(std::optional<double> days = std::nullopt) {
+  load_options o;
+  o.days = days;
+  o.memory_bytes = 1e15;
+  return o;
+}
+}  // namespace
+
+// The base file with line 8's riders (`count: 10 km_per_day_mean: 50`) replaced by `riders`.
+std::string with_riders(const std::string& riders, int days) {
+  auto t = text_with(3, "duration_days: " + std::to_string(days));
+  return t.replace(t.find("count: 10 km_per_day_mean: 50"), 29, riders);
+}
+
+TEST(scenario_limits, a_run_of_too_many_events_is_refused_at_its_biggest_driver) {
+  // 2,000,000 riders of 120 km a day on 60 V packs (1,560 Wh, swap below 0.2): 1.92 swaps a day each.
+  const auto text = with_riders("count: 2000000 km_per_day_mean: 120", 100);
+  EXPECT_EQ(error_of(text, any_machine()),
+            "big.textproto:8: populations[0].count: the run would simulate about 1.54 billion events in 100 days and "
+            "write about 98.5 GB of journal; 1.54 billion from the swaps of 2000000 riders at 1.92 a day each "
+            "(populations[0].count), 144 thousand heartbeats of 1 station every 60 s (heartbeat_interval_s), 100 "
+            "from faults at 0.1 a station-day (faults[0].rate_per_station_day) (expected at most 1 billion "
+            "events; simulate a sample of the riders and scale the results, or simulate fewer days (duration_days))");
+  // `swaptwin sim --days` runs it for other days than the file's: the projection follows them.
+  EXPECT_EQ(error_of(text, any_machine(10.0)), "(loaded without error)");
+  const auto longer = error_of(with_riders("count: 2000000 km_per_day_mean: 120", 10), any_machine(100.0));
+  EXPECT_EQ(longer.rfind("big.textproto:8: populations[0].count: the run would simulate about 1.54 billion events in 100 days", 0), 0u) << longer;
+  EXPECT_NE(longer.find("or simulate fewer days (--days))"), std::string::npos) << longer;
+  EXPECT_EQ(error_of(text, any_machine(std::nan(""))),
+            "big.textproto:0: --days: nan is not a duration (expected days, more than 0 and at most 3660)");
+  EXPECT_EQ(error_of(text, any_machine(3661.0)),
+            "big.textproto:0: --days: 3661 is not a duration (expected days, more than 0 and at most 3660)");
+  EXPECT_EQ(error_of(text, any_machine(0.0)),
+            "big.textproto:0: --days: 0 is not a duration (expected days, more than 0 and at most 3660)");
+}
+
+TEST(scenario_limits, arrivals_and_heartbeats_drive_the_projection_too) {
+  // Two queueing populations at 2,000 and 3,600 an hour for ten years (3 events an arrival): the
+  // line is the busier one's.
+  auto t = text_with(3, "duration_days: 3660");
+  t.replace(t.find(lines[7]), lines[7].size(), arrivals("2000"));
+  t += arrivals("3600", "q") + "\n";
+  EXPECT_EQ(error_of(t, any_machine()),
+            "big.textproto:10: populations[1].arrivals_per_hour: the run would simulate about 1.48 billion events in "
+            "3660 days and write about 94.4 GB of journal; 1.48 billion from 5600 arrivals an hour "
+            "(populations[1].arrivals_per_hour), 5.27 million heartbeats of 1 station every 60 s "
+            "(heartbeat_interval_s), 3660 from faults at 0.1 a station-day (faults[0].rate_per_station_day) (expected "
+            "at most 1 billion events; lower arrivals_per_hour, or simulate fewer days (duration_days))");
+  // Four stations beating every second for ten years.
+  auto u = text_with(3, "duration_days: 3660 heartbeat_interval_s: 1");
+  for (int i = 2; i <= 4; ++i)
+    u += R"(stations { sn: "S)" + std::to_string(i) + R"(" lat: 22.54 lon: 114.05 slots: 2 charger_power_w: 600 power_cap_w: 6000 })" "\n";
+  EXPECT_EQ(error_of(u, any_machine()),
+            "big.textproto:3: heartbeat_interval_s: the run would simulate about 1.27 billion events in 3660 days and "
+            "write about 8.44 MB of journal; 1.26 billion heartbeats of 4 stations every 1 s (heartbeat_interval_s), "
+            "117 thousand from the swaps of 10 riders at 0.801 a day each (populations[0].count), 14.6 thousand from faults at "
+            "0.1 a station-day (faults[0].rate_per_station_day) (expected at most 1 billion events; raise "
+            "heartbeat_interval_s (metro beats every 300 s), or simulate fewer days (duration_days))");
+}
+
+TEST(scenario_limits, a_run_keeping_too_many_hourly_samples_is_refused) {
+  // 1,200 stations for ten years: 105 million station-hours (each beating once a day).
+  std::string t = text_with(3, "duration_days: 3660 heartbeat_interval_s: 86400");
+  for (int i = 2; i <= 1200; ++i)
+    t += R"(stations { sn: "S)" + std::to_string(i) + R"(" lat: 22.54 lon: 114.05 slots: 2 charger_power_w: 600 power_cap_w: 6000 })" "\n";
+  EXPECT_EQ(error_of(t, any_machine()),
+            "big.textproto:7: stations: the run would keep about 105 million hourly station samples (1200 stations x "
+            "87840 hours) (expected at most 100 million; split the network into regions, one scenario each, or "
+            "simulate fewer days (duration_days))");
+  EXPECT_EQ(error_of(t, any_machine(3000.0)), "(loaded without error)");
+}
+
+TEST(scenario_limits, a_run_that_cannot_fit_in_memory_is_refused) {
+  load_options one_gb;
+  one_gb.memory_bytes = 1e9;
+  EXPECT_EQ(error_of(with_riders("count: 300000 km_per_day_mean: 50", 1), one_gb),
+            "big.textproto:8: populations[0].count: the run would need about 1.61 GB of memory; 1.5 GB for 300 "
+            "thousand riders (populations[0].count), 48.1 MB for 240 thousand swaps and arrivals (duration_days), "
+            "42 kB for 12 slots (stations) (expected at most the 1 GB of memory of this machine; simulate a sample "
+            "of the riders and scale the results, or run it on a machine with more memory)");
+  EXPECT_EQ(error_of(with_riders("count: 150000 km_per_day_mean: 50", 1), one_gb), "(loaded without error)");
+}
+
 TEST(scenario_limits, every_bundled_example_loads_far_inside_the_limits) {
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator{SWAPTWIN_EXAMPLES}) {
@@ -358,6 +446,10 @@ TEST(scenario_limits, every_bundled_example_loads_far_inside_the_limits) {
     auto sc = load_scenario(entry.path().string());
     ASSERT_TRUE(sc) << sc.err().detail;
     EXPECT_LT(std::filesystem::file_size(entry.path()), 16u << 20 >> 4) << entry.path();  // a sixteenth of the file limit
+    const auto p = project_run(*sc, static_cast<double>(sc->duration.count()) / 86400000.0);
+    EXPECT_LT(p.events, 1e9 / 10) << entry.path();
+    EXPECT_LT(p.station_hours, 1e8 / 10) << entry.path();
+    EXPECT_LT(p.memory_bytes, 4e9) << entry.path();  // metro: ~1.8 GB projected, 1.6 GiB measured at its peak
   }
   EXPECT_EQ(seen, 4);
 }
