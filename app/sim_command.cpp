@@ -48,7 +48,9 @@ void add_sim_command(CLI::App& app, command& chosen) {
   c->callback([a, c, &chosen] {
     const bool seed_given = c->count("--seed") > 0, days_given = c->count("--days") > 0;
     chosen = [a, seed_given, days_given](cli_context&) {
-      auto sc = scenarios::load_scenario(a->file);
+      scenarios::load_options load;
+      if (days_given) load.days = a->days;  // the run's size is projected for the days it will run
+      auto sc = scenarios::load_scenario(a->file, load);
       if (!sc) {
         std::cerr << sc.err().detail << '\n';  // the documented line "FILE:LINE: field: what is expected"
         return 1;

@@ -10,8 +10,6 @@
 namespace swaptwin::scenarios::detail {
 namespace {
 
-constexpr double max_days = 3660;  // ten years: longer is a typo, and milliseconds stay far from overflow
-
 // twin::validate(plan) speaks in CLI flags; a scenario file has fields.
 std::string fields_not_flags(std::string s) {
   static constexpr std::pair<std::string_view, std::string_view> flags[] = {
@@ -46,8 +44,10 @@ void read_models(context& c) {
       n.fail("id", "missing (expected a model id like \"60V\")");
     else
       c.models.add(x.id(), n, "id", twin::errc::invalid_argument, "model id");
-    check(n, "nominal_v", x.nominal_v(), x.nominal_v() > 0, "a voltage", "volts, more than 0", true);
-    check(n, "capacity_wh", x.capacity_wh(), x.capacity_wh() > 0, "a capacity", "Wh, more than 0", true);
+    if (check(n, "nominal_v", x.nominal_v(), x.nominal_v() > 0, "a voltage", "volts, more than 0", true))
+      at_most(n, "nominal_v", x.nominal_v(), 1500, "V", "a traction pack is low voltage");
+    if (check(n, "capacity_wh", x.capacity_wh(), x.capacity_wh() > 0, "a capacity", "Wh, more than 0", true))
+      at_most(n, "capacity_wh", x.capacity_wh(), 200000, "Wh", "the capacity is in Wh: a swappable pack holds a few thousand");
     c.out.models.push_back(twin::battery_model{x.id(), x.nominal_v(), x.capacity_wh(), x.chemistry()});
   }
 }
@@ -127,9 +127,12 @@ void read_plan(context& c, int i) {
     n.fail("period", quoted(x.period()) + " is not a period (expected \"week\", \"month\" or \"year\")");
     fine = false;
   }
-  fine &= check(n, "swap_cap", x.swap_cap(), x.swap_cap() >= 0, "a swap cap", "0 = unlimited, or more");
-  fine &= check(n, "bundle_km", x.bundle_km(), x.bundle_km() >= 0, "a km bundle", "0 = pay per km, or more");
-  fine &= check(n, "bundle_swaps", x.bundle_swaps(), x.bundle_swaps() >= 0, "a swap bundle", "0 = pay per swap, or more");
+  fine &= check(n, "swap_cap", x.swap_cap(), x.swap_cap() >= 0, "a swap cap", "0 = unlimited, or more") &&
+          at_most(n, "swap_cap", x.swap_cap(), 100000, "swaps", "0 means unlimited");
+  fine &= check(n, "bundle_km", x.bundle_km(), x.bundle_km() >= 0, "a km bundle", "0 = pay per km, or more") &&
+          at_most(n, "bundle_km", x.bundle_km(), 1000000, "km", "a bundle is a few thousand km");
+  fine &= check(n, "bundle_swaps", x.bundle_swaps(), x.bundle_swaps() >= 0, "a swap bundle", "0 = pay per swap, or more") &&
+          at_most(n, "bundle_swaps", x.bundle_swaps(), 100000, "swaps", "a bundle is a few hundred swaps");
   std::optional<twin::money> price, unit;
   if (!x.price().empty() && !(price = read_money(n, "price", x.price()))) fine = false;
   if (!x.unit_price().empty() && !(unit = read_money(n, "unit_price", x.unit_price()))) fine = false;
@@ -202,15 +205,17 @@ void read_run(context& c) {
     }
   }
   const double days = m.duration_days();
-  if (check(r, "duration_days", days, days > 0 && days <= max_days, "a duration", "days, more than 0 and at most 3660",
+  if (check(r, "duration_days", days, days > 0 && days <= limit::days, "a duration", "days, more than 0 and at most 3660",
             true))
     o.duration = std::chrono::milliseconds{std::llround(days * 86'400'000.0)};
   if (m.has_seed()) o.seed = m.seed();
   if (m.has_heartbeat_interval_s()) o.heartbeat_interval_s = m.heartbeat_interval_s();
   if (m.has_offline_after_beats()) o.offline_after_beats = m.offline_after_beats();
-  check(r, "heartbeat_interval_s", o.heartbeat_interval_s, o.heartbeat_interval_s > 0, "an interval",
-        "seconds, more than 0");
-  check(r, "offline_after_beats", o.offline_after_beats, o.offline_after_beats > 0, "a beat count", "1 or more");
+  if (check(r, "heartbeat_interval_s", o.heartbeat_interval_s, o.heartbeat_interval_s > 0, "an interval",
+            "seconds, more than 0"))
+    at_most(r, "heartbeat_interval_s", o.heartbeat_interval_s, 86400, "seconds", "a day");
+  if (check(r, "offline_after_beats", o.offline_after_beats, o.offline_after_beats > 0, "a beat count", "1 or more"))
+    at_most(r, "offline_after_beats", o.offline_after_beats, 100, "beats", "raise heartbeat_interval_s for a longer deadline");
 }
 
 void read_catalogue(context& c) {
@@ -238,7 +243,8 @@ void read_physics(context& c) {
     check(n, "knee_soc", o.knee_soc, o.knee_soc > 0 && o.knee_soc <= 1, "a SoC", "more than 0, at most 1");
     check(n, "taper_floor", o.taper_floor, o.taper_floor > 0 && o.taper_floor <= 1, "a power fraction",
           "more than 0, at most 1");
-    check(n, "exp_mean_min", o.exp_mean_min, o.exp_mean_min > 0, "a mean time", "minutes, more than 0");
+    if (check(n, "exp_mean_min", o.exp_mean_min, o.exp_mean_min > 0, "a mean time", "minutes, more than 0"))
+      at_most(n, "exp_mean_min", o.exp_mean_min, 10080, "minutes", "a week; the time is in minutes");
   }
   {
     const auto& x = c.msg.ageing();
@@ -256,7 +262,9 @@ void read_physics(context& c) {
   auto& o = c.out.sla;
   const auto minutes = [&](std::string_view field, bool has, int value, std::chrono::minutes& out) {
     if (!has) return;
-    if (check(n, field, value, value > 0, "a time limit", "minutes, more than 0")) out = std::chrono::minutes{value};
+    if (check(n, field, value, value > 0, "a time limit", "minutes, more than 0") &&
+        at_most(n, field, value, 525600, "minutes", "a year"))
+      out = std::chrono::minutes{value};
   };
   minutes("station_offline_min", x.has_station_offline_min(), x.station_offline_min(), o.station_offline);
   minutes("slot_fault_min", x.has_slot_fault_min(), x.slot_fault_min(), o.slot_fault);

@@ -15,7 +15,8 @@ constexpr double share_tolerance = 1e-6;
 zone read_zone(const node& parent, std::string_view field, const v1::Scenario::Zone& z) {
   const node n = parent.child(field);
   zone out{read_point(n, z.has_lat(), z.lat(), z.has_lon(), z.lon()), z.radius_m()};
-  check(n, "radius_m", z.radius_m(), z.radius_m() > 0, "a radius", "metres, more than 0", true);
+  if (check(n, "radius_m", z.radius_m(), z.radius_m() > 0, "a radius", "metres, more than 0", true))
+    at_most(n, "radius_m", z.radius_m(), 200000, "metres", "a metropolitan area; the radius is in metres");
   return out;
 }
 
@@ -80,7 +81,7 @@ void read_population(context& c, int i) {
   if (x.name().empty())
     n.fail("name", "missing (expected a population name)");
   else if (x.name().size() > 30 || !twin::validate_sn(x.name()).empty())  // rider ids and pack SNs derive from it
-    n.fail("name", "\"" + x.name() + "\" must be 1..30 letters, digits, '-', '_' or '.'");
+    n.fail("name", quoted(x.name()) + " must be 1..30 letters, digits, '-', '_' or '.'");
   else
     c.populations.add(x.name(), n, "name", twin::errc::invalid_argument, "population name");
   p.count = x.count();
@@ -99,8 +100,10 @@ void read_population(context& c, int i) {
   p.arrivals_per_hour = x.arrivals_per_hour();
   p.station_sn = x.station();
   const bool queueing = x.arrivals_per_hour() > 0;
-  check(n, "arrivals_per_hour", x.arrivals_per_hour(), x.arrivals_per_hour() >= 0, "an arrival rate",
-        "per hour, 0 = riding mode");
+  if (check(n, "arrivals_per_hour", x.arrivals_per_hour(), x.arrivals_per_hour() >= 0, "an arrival rate",
+            "per hour, 0 = riding mode"))
+    at_most(n, "arrivals_per_hour", x.arrivals_per_hour(), 3600, "per hour",
+            "a cabinet serves at most one a second; spread the demand over several stations");
   if (queueing) {
     check(n, "count", x.count(), x.count() >= 0, "a rider count", "0 or more");
     if (x.station().empty())
@@ -116,14 +119,16 @@ void read_population(context& c, int i) {
       n.fail_here("no home zone (expected home { lat: ... lon: ... radius_m: ... })");
     if (!x.has_work())
       n.fail_here("no work zone (expected work { lat: ... lon: ... radius_m: ... })");
-    check(n, "km_per_day_mean", x.km_per_day_mean(), x.km_per_day_mean() > 0, "a daily distance", "km, more than 0",
-          true);
+    if (check(n, "km_per_day_mean", x.km_per_day_mean(), x.km_per_day_mean() > 0, "a daily distance",
+              "km, more than 0", true))
+      at_most(n, "km_per_day_mean", x.km_per_day_mean(), 1000, "km", "a day of riding; the distance is in km");
   }
   if (x.has_home()) p.home = read_zone(n, "home", x.home());
   if (x.has_work()) p.work = read_zone(n, "work", x.work());
   p.km_per_day_mean = x.km_per_day_mean();
   p.km_per_day_sd = x.km_per_day_sd();
-  check(n, "km_per_day_sd", p.km_per_day_sd, p.km_per_day_sd >= 0, "a standard deviation", "km, 0 or more");
+  if (check(n, "km_per_day_sd", p.km_per_day_sd, p.km_per_day_sd >= 0, "a standard deviation", "km, 0 or more"))
+    at_most(n, "km_per_day_sd", p.km_per_day_sd, 1000, "km", "a day of riding; the distance is in km");
   if (x.has_wh_per_km()) p.wh_per_km = x.wh_per_km();
   if (x.has_swap_threshold_soc()) p.swap_threshold_soc = x.swap_threshold_soc();
   if (x.has_kyc_verified_share()) p.kyc_verified_share = x.kyc_verified_share();
@@ -142,12 +147,15 @@ void read_population(context& c, int i) {
   check(n, "ride_start_h", p.ride_start_h, p.ride_start_h >= 0 && p.ride_start_h <= 23, "an hour", "0..23");
   check(n, "ride_end_h", p.ride_end_h, p.ride_end_h > p.ride_start_h && p.ride_end_h <= 24, "an hour",
         "after ride_start_h, at most 24");
-  check(n, "wh_per_km", p.wh_per_km, p.wh_per_km > 0, "a consumption", "Wh per km, more than 0");
+  if (check(n, "wh_per_km", p.wh_per_km, p.wh_per_km > 0, "a consumption", "Wh per km, more than 0"))
+    at_most(n, "wh_per_km", p.wh_per_km, 1000, "Wh per km", "a two-wheeler needs 20 to 50, a car 200");
   check(n, "swap_threshold_soc", p.swap_threshold_soc, p.swap_threshold_soc > 0 && p.swap_threshold_soc < 1,
         "a SoC threshold", "more than 0, less than 1");
   check(n, "kyc_verified_share", p.kyc_verified_share, within(p.kyc_verified_share, 0, 1), "a share", "0..1");
-  check(n, "patience_min", p.patience_min, p.patience_min >= 0, "a patience", "minutes, 0 or more");
-  check(n, "walk_speed_kmh", p.walk_speed_kmh, p.walk_speed_kmh > 0, "a speed", "km/h, more than 0");
+  if (check(n, "patience_min", p.patience_min, p.patience_min >= 0, "a patience", "minutes, 0 or more"))
+    at_most(n, "patience_min", p.patience_min, 1440, "minutes", "a day; the time is in minutes");
+  if (check(n, "walk_speed_kmh", p.walk_speed_kmh, p.walk_speed_kmh >= 1, "a speed", "km/h, at least 1"))
+    at_most(n, "walk_speed_kmh", p.walk_speed_kmh, 200, "km/h", "the speed is in km/h");
   read_plan_mix(c, x, n, p, country);
   c.out.populations.push_back(std::move(p));
 }
@@ -179,13 +187,17 @@ void read_fault(context& c, int i) {
   f.slot = x.slot();
   f.duration_min = x.duration_min();
   f.rate_per_station_day = x.rate_per_station_day();
-  check(n, "duration_min", f.duration_min, f.duration_min >= 0, "a duration", "minutes, 0 = until repaired");
+  if (check(n, "duration_min", f.duration_min, f.duration_min >= 0, "a duration", "minutes, 0 = until repaired"))
+    at_most(n, "duration_min", f.duration_min, limit::days * 1440, "minutes",
+            "the longest run; 0 means until repaired");
   if (f.duration_min > 0 && f.kind != fault_kind::link_outage)
     n.fail("duration_min", "only link outages have a duration (expected no duration_min for " + x.kind() + ")");
   const bool slot_kind = f.kind != fault_kind::link_outage;
   if (x.at().empty()) {  // random
-    check(n, "rate_per_station_day", f.rate_per_station_day, f.rate_per_station_day > 0, "a fault rate",
-          "faults per station-day, more than 0; or `at` for a scheduled fault", true);
+    if (check(n, "rate_per_station_day", f.rate_per_station_day, f.rate_per_station_day > 0, "a fault rate",
+              "faults per station-day, more than 0; or `at` for a scheduled fault", true))
+      at_most(n, "rate_per_station_day", f.rate_per_station_day, 100, "faults per station-day",
+              "a fault every 15 minutes at every cabinet");
     if (!x.station().empty())
       n.fail("station", "random faults strike every station (expected `at` for a scheduled fault, or no station)");
     if (f.slot != 0) n.fail("slot", "random faults choose their slot (expected no slot, or `at` for a scheduled fault)");

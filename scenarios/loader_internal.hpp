@@ -3,6 +3,7 @@
 /// error line is built, and the steps that turn a parsed `swaptwin.v1.Scenario` into a `scenario`.
 /// Nothing outside scenarios/loader*.cpp includes this header.
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -22,6 +23,23 @@ namespace swaptwin::scenarios::detail {
 
 namespace pb = google::protobuf;
 using info_tree = pb::TextFormat::ParseInfoTree;
+
+/// Bounds on what a scenario file can make big. scenarios/README.md ("Limits") says why each is
+/// what it is; tests/scenarios/loader_limits_test.cpp holds the error of each.
+namespace limit {
+inline constexpr std::size_t file_bytes = 16u << 20;  ///< checked before the file is read
+inline constexpr std::size_t file_entries = 1'000'000;  ///< messages ("{"), checked before the text is parsed
+inline constexpr std::size_t id_chars = 64;           ///< ids, codes, kinds, instants, money text
+inline constexpr std::size_t name_chars = 200;        ///< display names
+inline constexpr std::size_t sn_chars = 50;           ///< station and pack SNs (OCPP identifiers)
+inline constexpr std::size_t population_name_chars = 30;  ///< rider ids and pack SNs derive from it
+inline constexpr int slots = 4096;                    ///< per station
+inline constexpr long long riders = 2'000'000;        ///< in all populations
+inline constexpr long long total_slots = 1'000'000;   ///< in all stations
+inline constexpr double days = 3660;                  ///< duration_days, --days: ten years, far from ms overflow
+inline constexpr double events = 1e9;                 ///< simulated events of a run (projected)
+inline constexpr double station_hours = 1e8;          ///< hourly station samples a run keeps (projected)
+}  // namespace limit
 
 /// Keeps the first error of a file: the one with the smallest line (unknown lines, 0, come last),
 /// so a file with several mistakes always reports the same, earliest one.
@@ -84,8 +102,11 @@ class node {
 
 /// Shortest text for a number in messages: 95, 0.5, 1e-07.
 std::string num(double v);
-/// `s` in double quotes.
+/// `s` in double quotes; a long `s` is cut (its start, "...", its length), so no error line
+/// repeats a huge value of the file.
 std::string quoted(std::string_view s);
+/// Characters (UTF-8 code points) of `s`.
+std::size_t chars(std::string_view s) noexcept;
 /// True when `v` lies in [lo, hi] (false for NaN).
 inline bool within(double v, double lo, double hi) noexcept { return v >= lo && v <= hi; }
 
@@ -115,6 +136,12 @@ twin::geo_point read_point(const node& n, bool has_lat, double lat, bool has_lon
 bool check(const node& n, std::string_view field, double v, bool ok, std::string_view noun, std::string_view expect,
            bool required = false);
 
+/// Records, when `v` is more than `max` (infinity included), "V is over the limit (expected at
+/// most MAX UNIT; ADVICE)" at `field`. NaN passes: the range check beside it refuses NaN. Returns
+/// whether `v` was within the limit.
+bool at_most(const node& n, std::string_view field, double v, double max, std::string_view unit,
+             std::string_view advice);
+
 /// "one of: a, b, c" (at most eight shown) or "none defined".
 std::string one_of(const std::vector<std::string>& ids);
 
@@ -130,6 +157,16 @@ struct context {
 std::string model_ids(const context& c);
 /// True when `id` names a defined battery model; else records the error at `field`.
 bool known_model(const context& c, const node& n, std::string_view field, const std::string& id);
+
+/// The limits first (loader_limits.cpp): entries of every list, characters of every text, riders
+/// and slots in all. Runs before any other step, on the parsed message only; returns whether the
+/// file is within them (the other steps run only then, so nothing is expanded from a file over them).
+bool read_limits(context& c);
+
+/// Refuses, at the line of its biggest driver, a run of the scenario built so far whose projected
+/// size passes limit::events, limit::station_hours or the memory of `opt` (loader_projection.cpp),
+/// for the days of `opt` when given (their range is checked here too).
+void check_run_size(context& c, const load_options& opt);
 
 /// Run fields, catalogue, policies, prices, charging, ageing and SLA (loader_catalogue.cpp).
 void read_run(context& c);

@@ -7,8 +7,8 @@
 namespace swaptwin::scenarios::detail {
 namespace {
 
-constexpr int max_slots = 4096;
-constexpr std::size_t max_sn_chars = 50;  // OCPP identifier length
+constexpr int max_slots = limit::slots;
+constexpr std::size_t max_sn_chars = limit::sn_chars;  // OCPP identifier length
 
 // splitmix64's finaliser: a well-mixed 64-bit value from any 64-bit value.
 std::uint64_t mix(std::uint64_t x) noexcept {
@@ -57,8 +57,8 @@ void read_packs(context& c, const v1::Scenario::Station& x, const node& n, stati
         h = p.path();
     }
     pk.sn = y.sn().empty() ? default_pack_sn(s.sn, pk.slot) : y.sn();
-    if (pk.sn.size() > max_sn_chars)
-      p.fail("sn", std::to_string(pk.sn.size()) + " characters (expected at most 50)");
+    if (chars(pk.sn) > max_sn_chars)  // a generated SN too: "<station SN>-P<slot>"
+      p.fail("sn", std::to_string(chars(pk.sn)) + " characters (expected at most 50)");
     else if (!y.sn().empty() || slot_free)  // a generated SN repeats only when the slot does
       c.packs.add(pk.sn, p, y.sn().empty() ? "slot" : "sn", twin::errc::invalid_argument, "pack serial number");
     s.packs.push_back(std::move(pk));
@@ -123,7 +123,8 @@ void read_agents(context& c) {
     if (x.has_shift_start_h()) a.shift_start_h = x.shift_start_h();
     if (x.has_shift_end_h()) a.shift_end_h = x.shift_end_h();
     if (x.has_repair_min()) a.repair_min = x.repair_min();
-    check(n, "speed_kmh", a.speed_kmh, a.speed_kmh > 0, "a speed", "km/h, more than 0");
+    if (check(n, "speed_kmh", a.speed_kmh, a.speed_kmh >= 1, "a speed", "km/h, at least 1"))
+      at_most(n, "speed_kmh", a.speed_kmh, 200, "km/h", "the speed is in km/h");
     const bool start_ok = check(n, "shift_start_h", a.shift_start_h, a.shift_start_h >= 0 && a.shift_start_h <= 23,
                                 "an hour", "0..23");
     const bool end_ok =
@@ -131,7 +132,8 @@ void read_agents(context& c) {
     if (start_ok && end_ok && a.shift_end_h == a.shift_start_h)
       n.fail("shift_end_h", std::to_string(a.shift_end_h) + " leaves an empty shift (expected an hour other than " +
                                 std::to_string(a.shift_start_h) + "; 0 to 24 is all day)");
-    check(n, "repair_min", a.repair_min, a.repair_min > 0, "a repair time", "minutes, more than 0");
+    if (check(n, "repair_min", a.repair_min, a.repair_min > 0, "a repair time", "minutes, more than 0"))
+      at_most(n, "repair_min", a.repair_min, 10080, "minutes", "a week; the time is in minutes");
     c.out.agents.push_back(std::move(a));
   }
 }
@@ -147,8 +149,8 @@ void read_stations(context& c) {
     s.name = x.name().empty() ? x.sn() : x.name();
     if (x.sn().empty())
       n.fail("sn", "missing (expected a serial number)");
-    else if (x.sn().size() > max_sn_chars)
-      n.fail("sn", std::to_string(x.sn().size()) + " characters (expected at most 50)");
+    else if (chars(x.sn()) > max_sn_chars)
+      n.fail("sn", std::to_string(chars(x.sn())) + " characters (expected at most 50)");
     else
       c.stations.add(x.sn(), n, "sn", twin::errc::station_duplicate, "serial number");
     s.location = read_point(n, x.has_lat(), x.lat(), x.has_lon(), x.lon());
@@ -157,9 +159,11 @@ void read_stations(context& c) {
       s.slots = x.slots();
     s.charger_power_w = x.charger_power_w();
     s.power_cap_w = x.power_cap_w();
-    check(n, "charger_power_w", s.charger_power_w, s.charger_power_w > 0, "a charger power", "W per slot, more than 0",
-          true);
-    check(n, "power_cap_w", s.power_cap_w, s.power_cap_w > 0, "a site power cap", "W, more than 0", true);
+    if (check(n, "charger_power_w", s.charger_power_w, s.charger_power_w > 0, "a charger power",
+              "W per slot, more than 0", true))
+      at_most(n, "charger_power_w", s.charger_power_w, 100000, "W per slot", "the power is in watts");
+    if (check(n, "power_cap_w", s.power_cap_w, s.power_cap_w > 0, "a site power cap", "W, more than 0", true))
+      at_most(n, "power_cap_w", s.power_cap_w, 100000000, "W", "the power is in watts");
     s.agent_id = x.agent();
     if (!x.agent().empty() && !c.agents.has(x.agent())) {
       std::vector<std::string> ids;

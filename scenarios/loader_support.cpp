@@ -79,7 +79,27 @@ std::string num(double v) {
   return buf;
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string{s} + "\""; }
+std::string quoted(std::string_view s) {
+  constexpr std::size_t shown = 60;
+  if (s.size() <= shown + 20) return "\"" + std::string{s} + "\"";
+  std::size_t cut = shown;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return "\"" + std::string{s.substr(0, cut)} + "...\" (" + std::to_string(chars(s)) + " characters)";
+}
+
+std::size_t chars(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;  // continuation bytes are not characters
+  return n;
+}
+
+bool at_most(const node& n, std::string_view field, double v, double max, std::string_view unit,
+             std::string_view advice) {
+  if (!(v > max)) return true;
+  n.fail(field, num(v) + " is over the limit (expected at most " + num(max) + (unit.empty() ? "" : " ") +
+                    std::string{unit} + "; " + std::string{advice} + ")");
+  return false;
+}
 
 bool id_set::add(const std::string& id, const node& where, std::string_view field, twin::errc code,
                  std::string_view what) {

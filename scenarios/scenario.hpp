@@ -149,12 +149,39 @@ struct scenario {
   twin::sla_policy sla;
 };
 
-/// Loads and validates a scenario file. On failure, one error whose detail is a single line
+/// How a scenario is to be run, for the checks that depend on it.
+struct load_options {
+  /// The simulated days of the run when they are not the file's duration_days (`swaptwin sim
+  /// --days`): the projected size of the run is checked for these days.
+  std::optional<double> days;
+  /// The memory the run may use, in bytes; unset: this machine's physical memory.
+  std::optional<double> memory_bytes;
+};
+
+/// Loads and validates a scenario file, within the limits of scenarios/README.md (its size is
+/// checked before it is read). On failure, one error whose detail is a single line
 /// "FILE:LINE: FIELD: what is expected" (LINE is 0 when not known).
-twin::result<scenario> load_scenario(const std::string& path);
+twin::result<scenario> load_scenario(const std::string& path, const load_options& opt = {});
 
 /// Parses and validates scenario text; `name` stands for the file in messages.
-twin::result<scenario> parse_scenario(const std::string& text, const std::string& name);
+twin::result<scenario> parse_scenario(const std::string& text, const std::string& name, const load_options& opt = {});
+
+/// The size of a run, estimated from the scenario before it runs (scenarios/README.md, "Limits").
+struct run_projection {
+  double days = 0;           ///< simulated days
+  double swaps = 0;          ///< riding riders' swaps: riders x the swaps a day their km need x days
+  double arrivals = 0;       ///< queueing arrivals: rate x hours
+  double faults = 0;         ///< random (rate x stations x days) and scheduled
+  double heartbeats = 0;     ///< stations x seconds / heartbeat_interval_s
+  double journal_events = 0; ///< events the journal records (swaps and arrivals, faults and their work)
+  double events = 0;         ///< simulated events: journal events and heartbeats
+  double journal_bytes = 0;  ///< journal.bin of `swaptwin sim --out`
+  double station_hours = 0;  ///< hourly station samples the run keeps for its report
+  double memory_bytes = 0;   ///< the run's memory: riders, slots and their packs, hourly samples
+};
+
+/// The projected size of a run of a valid `sc` lasting `days`.
+run_projection project_run(const scenario& sc, double days);
 
 /// FNV-1a 64 of `text` as 16 lower-case hex digits (the scenario digest, state digests).
 std::string digest_of(std::string_view text);
