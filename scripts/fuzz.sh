@@ -60,6 +60,7 @@ for t in "${targets[@]}"; do
   echo "   execs ${execs:-?}, ${rate:-?} exec/s; last status: ${last:-none}"
   echo "   corpus: $(find "$corpus" -type f | wc -l) new inputs in $corpus (+ $(find "tests/fuzz/corpus/$t" -type f | wc -l) seeds)"
   echo "   findings: $findings input(s) in $artifacts, $reports sanitizer report line(s) in the log"
+  echo "   load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   [ "$findings" -eq 0 ] && [ "$reports" -eq 0 ] || failed=1
 done
 exit "$failed"

@@ -182,7 +182,9 @@ struct fixture {
       db.reset();  // closing checkpoints the WAL away
     }
     std::error_code ec;
-    fs::copy_file(template_db, work_db, fs::copy_options::overwrite_existing, ec);
+    // libFuzzer's timer signal (-timeout) can interrupt the copy (EINTR): copy again.
+    for (int attempt = 0; attempt == 0 || (ec == std::errc::interrupted && attempt < 10); ++attempt)
+      fs::copy_file(template_db, work_db, fs::copy_options::overwrite_existing, ec);
     if (ec) broken("cannot copy the template database", ec.message());
     return db.emplace(work_db.string(), fast_options());
   }
