@@ -1,5 +1,6 @@
 #include "adapters/ocpp_frame.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace swaptwin::adapters::ocpp {
@@ -64,6 +65,29 @@ std::size_t expected_size(message_type t) {
   return 0;
 }
 
+// Deepest nesting of arrays and objects in `text`, strings skipped; exact for valid JSON (the only
+// text it is asked about).
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 std::string_view to_string(error_code code) {
@@ -115,6 +139,12 @@ parsed parse_frame(std::string_view text) {
                                                 : "message id longer than 36 characters";
     return refuse("-1", type, error_code::rpc_framework_error, why);
   }
+  // Parsing and destroying nlohmann values is iterative, but copying, comparing and writing them
+  // recurse once per level: a 64 KiB frame of brackets nests 32,000 deep and overflowed the stack
+  // (seen under tests/fuzz). So nothing deeper than the limit leaves this function.
+  if (nesting_depth(text) > max_nesting_depth)
+    return refuse(id, type, error_code::protocol_error,
+                  "nested deeper than " + std::to_string(max_nesting_depth) + " levels");
   if (doc.size() != expected_size(type))
     return refuse(id, type, error_code::protocol_error,
                   "expected " + std::to_string(expected_size(type)) + " elements, got " +

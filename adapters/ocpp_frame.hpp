@@ -13,7 +13,8 @@
 /// - a number that is not one of 2..6 -> MessageTypeNotSupported (the 2.0.1 rule; 2.1 says
 ///   ignore, and an answer is harmless there), with the id when readable;
 /// - wrong element count, action not a string, payload or error details not an object, error
-///   code or description not a string -> ProtocolError ("not conform the PDU structure").
+///   code or description not a string, arrays and objects nested deeper than
+///   max_nesting_depth -> ProtocolError ("not conform the PDU structure").
 
 #include <cstddef>
 #include <optional>
@@ -61,6 +62,10 @@ enum class message_type : int {
 inline constexpr std::size_t max_message_id_length = 36;
 /// Longest CALLERROR description the protocol allows; longer ones are cut by the serialisers.
 inline constexpr std::size_t max_error_description_length = 255;
+/// Deepest nesting of arrays and objects a frame may have, the frame's own array counting as 1
+/// (the OCPP 2.1 messages need fewer than 10). A frame is refused beyond it: copying or writing a
+/// JSON value recurses once per level, and a 64 KiB message can nest 32,000 deep.
+inline constexpr std::size_t max_nesting_depth = 64;
 
 /// One well-formed OCPP-J frame. Which members are meaningful depends on `type`.
 struct frame {

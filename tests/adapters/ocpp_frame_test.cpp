@@ -191,6 +191,55 @@ TEST(OcppFrame, EveryFrameTypeRoundTrips) {
   test_data::capture({texts[0], texts[1], texts[2], texts[3]});
 }
 
+// `depth` arrays around an empty one: with the frame's own array and the payload object, the
+// frame nests depth + 3 levels.
+std::string nested(std::size_t depth) { return std::string(depth, '[') + "[]" + std::string(depth, ']'); }
+
+TEST(OcppFrame, NestingUpToTheLimitIsAcceptedAndDeeperIsRefusedWithTheId) {
+  const std::string at_limit = R"([2,"m1","DataTransfer",{"data":)" + nested(max_nesting_depth - 3) + "}]";
+  const parsed ok = parse_frame(at_limit);
+  ASSERT_TRUE(std::holds_alternative<frame>(ok));
+  EXPECT_EQ(to_text(std::get<frame>(ok)), at_limit);
+
+  const parsed deep = parse_frame(R"([2,"m1","DataTransfer",{"data":)" + nested(max_nesting_depth - 2) + "}]");
+  ASSERT_TRUE(std::holds_alternative<refusal>(deep));
+  const auto& r = std::get<refusal>(deep);
+  EXPECT_EQ(r.code, error_code::protocol_error);
+  EXPECT_EQ(r.message_id, "m1");
+  EXPECT_EQ(r.type, message_type::call);
+  EXPECT_EQ(answer(r), R"([4,"m1","ProtocolError","nested deeper than 64 levels",{}])");
+
+  // Brackets inside strings are text, not nesting.
+  const std::string brackets = R"([2,"m[","DataTransfer",{"data":")" + std::string(200, '[') + R"(\"{"}])";
+  EXPECT_TRUE(std::holds_alternative<frame>(parse_frame(brackets)));
+}
+
+// Seen under tests/fuzz (fuzz_ocpp_frame given a hand-made input): a 60 KB frame of brackets,
+// within the gateway's 64 KiB message limit, overflowed the stack while its payload was copied
+// into the frame (ASan: stack-overflow in basic_json's copy constructor under parse_frame). Each
+// frame type's nested part is refused now, and the answer goes out as for any bad frame.
+TEST(OcppFrame, FramesNested30000DeepAreRefusedWithoutOverflowingTheStack) {
+  const std::string deep = nested(30000);
+  const std::vector<std::pair<std::string, message_type>> cases = {
+      {R"([2,"m1","Heartbeat",{"a":)" + deep + "}]", message_type::call},
+      {R"([3,"m1",{"a":)" + deep + "}]", message_type::call_result},
+      {R"([4,"m1","GenericError","x",{"a":)" + deep + "}]", message_type::call_error},
+      {R"([6,"m1","NotifyEvent",{"a":)" + deep + "}]", message_type::send},
+  };
+  for (const auto& [text, type] : cases) {
+    const parsed p = parse_frame(text);
+    ASSERT_TRUE(std::holds_alternative<refusal>(p)) << text.substr(0, 40);
+    const auto& r = std::get<refusal>(p);
+    EXPECT_EQ(r.code, error_code::protocol_error);
+    EXPECT_EQ(r.message_id, "m1");
+    EXPECT_EQ(r.type, type);
+  }
+  // Nested where the type should be: not a number, refused as before.
+  const parsed p = parse_frame("[" + deep + R"(,"m1"])");
+  ASSERT_TRUE(std::holds_alternative<refusal>(p));
+  EXPECT_EQ(std::get<refusal>(p).code, error_code::rpc_framework_error);
+}
+
 TEST(OcppFrame, WhitespaceAndKeyOrderDoNotMatter) {
   const auto p = parse_frame(" [ 2 , \"m1\" , \"Reset\" , { \"type\" : \"OnIdle\" } ]\n");
   ASSERT_TRUE(std::holds_alternative<frame>(p));
