@@ -8,7 +8,6 @@
 #include <boost/beast/http/read.hpp>
 
 #include "adapters/api_internal.hpp"
-#include "adapters/feed_session.hpp"
 
 namespace swaptwin::adapters {
 
@@ -171,5 +170,12 @@ api_response handle_raw_api_request(store& db, std::string_view bytes, twin::uni
     return api_detail::internal_error(log, std::string{"raw request: "} + e.what());
   }
 }
+
+namespace feed_detail {
+bool is_feed_target(std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  return path == "/api/v1/feed" || path == "/api/v1/feed/";
+}
+}  // namespace feed_detail
 
 }  // namespace swaptwin::adapters

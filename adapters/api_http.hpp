@@ -69,3 +69,8 @@ api_response answer(store& db, http_request& req, twin::unix_ms now, const api_l
 api_response answer_refusal(store& db, request_reader& reader, twin::unix_ms now, const api_log_fn& log);
 
 }  // namespace swaptwin::adapters::api_detail
+
+namespace swaptwin::adapters::feed_detail {
+/// True when `target` ("/api/v1/feed?format=json") names the operator feed (its WebSocket).
+bool is_feed_target(std::string_view target);
+}  // namespace swaptwin::adapters::feed_detail

@@ -223,11 +223,6 @@ class feed_session : public std::enable_shared_from_this<feed_session> {
   beast::flat_buffer in_;
 };
 
-bool is_feed_target(std::string_view target) {
-  const auto path = target.substr(0, target.find('?'));
-  return path == "/api/v1/feed" || path == "/api/v1/feed/";
-}
-
 void note_action(feed_hub& hub, std::string_view target) {
   // The route matched these decoded segments: /api/v1/<resource>/<id>/...
   const auto p = api_detail::split_path(target.substr(0, target.find('?'))).segments;

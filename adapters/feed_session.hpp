@@ -22,8 +22,8 @@
 
 namespace swaptwin::adapters::feed_detail {
 
-/// True when `target` ("/api/v1/feed?format=json") names the feed.
-bool is_feed_target(std::string_view target);
+// is_feed_target (does a request target name the feed?) is declared in api_http.hpp: the request
+// reader needs it without the feed's WebSocket and protobuf types.
 
 /// Tells the hub what a successful API action changed: the station of /api/v1/stations/{sn}/...,
 /// the work orders (and agents) of /api/v1/work-orders/..., else everything (a full re-read at its

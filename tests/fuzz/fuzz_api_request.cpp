@@ -1,19 +1,16 @@
 // libFuzzer target: the raw bytes of one HTTP request to the operator API, as api_server.cpp reads
-// and answers it: Beast's request_parser with the server's limits, then handle_api_request (routes,
-// tokens, roles, reads, audited actions) on a fresh copy of a small back office, then the response
-// as the server writes it.
-//
-// serve_one() below mirrors api_server.cpp's session (on_header, on_read, write, too_large) without
-// a socket; when a socket-free entry point of the server itself exists, call that instead.
+// and answers it: handle_raw_api_request (adapters/api_request.hpp), the server's own socket-free
+// entry point: the same request reader and limits (413, 414, 431, 400), then the routes, tokens,
+// roles, reads and audited actions, on a fresh copy of a small back office.
 //
 // Each input starts from the same database (a template copied over the working file whenever the
 // last input wrote to it), so a crash reproduces from its input alone. The three tokens have fixed
 // secrets (bearers below, also in api_request.dict) so that inputs carry valid credentials of each
 // role.
 //
-// Properties beyond ASan/UBSan (a breach aborts): every answer is a well-formed HTTP response whose
-// body is JSON. With SWAPTWIN_FUZZ_STRICT=1, an exception reaching the server's catch-all (a 500)
-// aborts too: a way to look for 500s, not part of the acceptance runs (a 500 is an answer).
+// Properties beyond ASan/UBSan (a breach aborts): every answer has an HTTP status and a JSON body,
+// and a 500 never shows SQL. With SWAPTWIN_FUZZ_STRICT=1 any 500 aborts too: a way to look for
+// them, not part of the acceptance runs (a 500 is an answer).
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -23,16 +20,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include "adapters/api_server.hpp"
+#include "adapters/api_request.hpp"
 #include "adapters/sqlite.hpp"
 #include "adapters/store.hpp"
 #include "twin/station.hpp"
@@ -40,14 +34,9 @@
 
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace fs = std::filesystem;
 using namespace swaptwin;
 using adapters::role;
-
-// The server's limits (api_server_options::body_limit, session::read's header_limit).
-constexpr std::size_t body_limit = 64 * 1024, header_limit = 16 * 1024;
 
 struct fixed_token {
   const char* id;
@@ -190,65 +179,20 @@ struct fixture {
   }
 };
 
-// api_server.cpp's session, minus the socket: parse one request from `raw` with the server's
-// limits and answer it as the server would. nullopt where the server closes without answering.
+// One request through the server's own socket-free entry point (adapters/api_request.hpp):
+// handle_raw_api_request parses `raw` with the same request_reader, limits and refusals the
+// api_server uses on its sockets, then routes, authenticates and answers it. Returns the body.
 std::optional<std::string> serve_one(adapters::store& db, std::string_view raw, twin::unix_ms now) {
-  http::request_parser<http::string_body> parser;
-  parser.body_limit(body_limit);
-  parser.header_limit(header_limit);
-  parser.eager(true);
-  beast::error_code ec;
-  while (!parser.is_done()) {
-    const auto used = parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
-    raw.remove_prefix(used);
-    if (ec == http::error::need_more || (!ec && used == 0)) {
-      ec = {};
-      if (used > 0) continue;
-      // Every byte given: the peer has finished sending (put_eof wants some bytes seen first).
-      if (parser.got_some())
-        parser.put_eof(ec);
-      else
-        ec = http::error::end_of_stream;
-      break;
-    }
-    if (ec) break;
+  const auto out = adapters::handle_raw_api_request(db, raw, now, {}, [](const std::string&) {});
+  const std::string shown = std::to_string(out.status) + " " + out.body;
+  if (out.status < 100 || out.status > 599) broken("the status is not an HTTP status", shown);
+  if (!nlohmann::json::accept(out.body)) broken("the body is not JSON", shown);
+  if (out.status >= 500) {
+    if (out.body.find("SELECT") != std::string::npos || out.body.find("INSERT") != std::string::npos)
+      broken("a 500 shows SQL", shown);
+    if (std::getenv("SWAPTWIN_FUZZ_STRICT") != nullptr) broken("a 500", shown);
   }
-  adapters::api_response out;
-  unsigned version = 11;
-  bool keep_alive = false;
-  if (ec == http::error::body_limit) {  // session::too_large
-    const std::string why = "the body exceeds " + std::to_string(body_limit) + " bytes";
-    out = {413, nlohmann::json{{"error", "input.too_large"}, {"message", why}}.dump(), false, {}};
-  } else if (ec || !parser.is_done()) {
-    return std::nullopt;  // session::close
-  } else {  // session::on_read
-    auto& req = parser.get();
-    version = req.version();
-    keep_alive = req.keep_alive();
-    adapters::api_request in{std::string{req.method_string()}, std::string{req.target()},
-                             std::string{req[http::field::authorization]}, std::move(req.body())};
-    try {
-      out = adapters::handle_api_request(db, in, now);
-    } catch (const std::exception& e) {
-      if (std::getenv("SWAPTWIN_FUZZ_STRICT") != nullptr)
-        broken("an exception reached the server's catch-all (500)", e.what());
-      out = {500, nlohmann::json{{"error", "internal"}, {"message", e.what()}}.dump(), false, {}};
-    }
-  }
-  // session::write
-  http::response<http::string_body> res{static_cast<http::status>(out.status), version};
-  res.set(http::field::server, "swaptwin");
-  res.set(http::field::content_type, "application/json");
-  if (out.bearer_challenge) res.set(http::field::www_authenticate, "Bearer");
-  if (!out.allow.empty()) res.set(http::field::allow, out.allow);
-  res.keep_alive(keep_alive);
-  res.body() = std::move(out.body);
-  res.prepare_payload();
-  std::ostringstream text;
-  text << res;
-  if (out.status < 100 || out.status > 599) broken("the status is not an HTTP status", text.str());
-  if (!nlohmann::json::accept(res.body())) broken("the body is not JSON", text.str());
-  return text.str();
+  return out.body;
 }
 
 }  // namespace
