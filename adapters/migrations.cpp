@@ -169,6 +169,16 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql";
+// 8: cabinet credentials and pending caps (issue 11). `no_password` = 1: the operator said this
+//    station's cabinet connects without credentials (`--no-password`); a station with neither a
+//    password hash nor this mark is refused at the upgrade, so databases from before keep their
+//    password-less stations out until an operator decides. `pending_from`: the address a cabinet
+//    nobody registered connected from, which the gateway's caps on pending stations count by.
+constexpr std::string_view m0008 = R"sql(
+ALTER TABLE stations ADD COLUMN no_password INTEGER NOT NULL DEFAULT 0 CHECK (no_password IN (0, 1));
+ALTER TABLE stations ADD COLUMN pending_from TEXT;
+CREATE INDEX stations_pending ON stations(registration, pending_from);
+)sql";
 }  // namespace
 
 const std::vector<migration>& migrations() {
@@ -180,6 +190,7 @@ const std::vector<migration>& migrations() {
       {5, "live cabinets: registration, passwords, event keys", m0005},
       {6, "work orders by station and problem", m0006},
       {7, "API tokens and the audit trail", m0007},
+      {8, "cabinet credentials: explicit no-password, pending stations by address", m0008},
   };
   return all;
 }
