@@ -169,11 +169,21 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql";
-// 8: custody anomalies (issue 11): a fact that contradicts the back office's record of where a pack
+// 8: cabinet credentials and pending caps (issue 11). `no_password` = 1: the operator said this
+//    station's cabinet connects without credentials (`--no-password`); a station with neither a
+//    password hash nor this mark is refused at the upgrade, so databases from before keep their
+//    password-less stations out until an operator decides. `pending_from`: the address a cabinet
+//    nobody registered connected from, which the gateway's caps on pending stations count by.
+constexpr std::string_view m0008 = R"sql(
+ALTER TABLE stations ADD COLUMN no_password INTEGER NOT NULL DEFAULT 0 CHECK (no_password IN (0, 1));
+ALTER TABLE stations ADD COLUMN pending_from TEXT;
+CREATE INDEX stations_pending ON stations(registration, pending_from);
+)sql";
+// 9: custody anomalies (issue 11): a fact that contradicts the back office's record of where a pack
 //    is or what a rider holds (a second pack on one deposit, a pack reported in two places) is
 //    recorded for an operator, open until closed with a note. `swaptwin admin check` accepts a rider
 //    holding more packs than deposits only while such an anomaly about them is open.
-constexpr std::string_view m0008 = R"sql(
+constexpr std::string_view m0009 = R"sql(
 CREATE TABLE anomalies (
   id INTEGER PRIMARY KEY, kind TEXT NOT NULL, station_sn TEXT NOT NULL DEFAULT '',
   rider_id TEXT NOT NULL DEFAULT '', pack_sn TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL,
@@ -192,7 +202,8 @@ const std::vector<migration>& migrations() {
       {5, "live cabinets: registration, passwords, event keys", m0005},
       {6, "work orders by station and problem", m0006},
       {7, "API tokens and the audit trail", m0007},
-      {8, "custody anomalies", m0008},
+      {8, "cabinet credentials: explicit no-password, pending stations by address", m0008},
+      {9, "custody anomalies", m0009},
   };
   return all;
 }

@@ -119,6 +119,24 @@ struct anomaly {
 /// True when `tz` names a time zone of the system's tz database (IANA name, e.g. "Asia/Shanghai").
 bool known_timezone(const std::string& tz);
 
+/// How a station's cabinet proves who it is at the WebSocket upgrade.
+enum class station_credential {
+  password,  ///< a password hash is set: HTTP Basic `SN:password` is checked
+  none,      ///< the operator chose to admit it without credentials (`--no-password`)
+  missing,   ///< neither: refused once accepted, until an operator sets a password or `--no-password`
+};
+
+/// "password", "none" or "missing".
+const char* to_string(station_credential c) noexcept;
+
+/// What store::hold_pending_station did.
+enum class pending_hold {
+  held,          ///< a new pending station
+  exists,        ///< the SN is known already (nothing written)
+  address_full,  ///< the per-address cap is reached (nothing written)
+  total_full,    ///< the total cap is reached (nothing written)
+};
+
 /// What store::commit did with an operation.
 enum class commit_outcome {
   applied,    ///< written
@@ -170,7 +188,8 @@ class store {
 
   // Live cabinets: registration and credentials.
   /// A cabinet connected with SN `sn` that nobody registered: kept `pending`, named after its SN,
-  /// with no slots and no location until an operator accepts it (station.duplicate if it exists).
+  /// with no slots and no location until an operator accepts it (station.duplicate if it exists;
+  /// a pending one that exists takes `firmware` when it is not empty: what its cabinet last booted with).
   twin::status add_pending_station(const std::string& sn, const std::string& firmware, twin::unix_ms at);
   /// Accepts or rejects station `sn` (station.unknown when there is none).
   twin::status set_registration(const std::string& sn, twin::registration r);
@@ -188,10 +207,28 @@ class store {
   /// leaving everything else alone (station.unknown when there is none). An unset last_seen or
   /// an empty boot id keeps the stored one.
   twin::status set_link(const std::string& sn, const twin::connectivity& link);
-  /// Stores the hash (adapters/password.hpp) of station `sn`'s cabinet password.
+  /// Stores the hash (adapters/password.hpp) of station `sn`'s cabinet password (and clears a
+  /// `--no-password` mark: the credential is now the password).
   twin::status set_station_password_hash(const std::string& sn, const std::string& hash);
   /// Station `sn`'s password hash, empty when none was set; nullopt when the station is unknown.
   std::optional<std::string> station_password_hash(const std::string& sn);
+  /// Marks station `sn` as admitted without credentials, the operator's explicit choice
+  /// (`--no-password`); any password hash is removed.
+  twin::status set_station_no_password(const std::string& sn);
+  /// How station `sn`'s cabinet is admitted; nullopt when the station is unknown.
+  std::optional<station_credential> credential_of(const std::string& sn);
+  /// The credential mode of every station, by SN.
+  std::map<std::string, station_credential> station_credentials();
+  /// How many accepted stations have each credential mode (for `serve`'s word at start).
+  std::map<station_credential, std::size_t> accepted_credential_counts();
+  /// A cabinet nobody registered upgraded its connection from `address`: hold its SN `pending`
+  /// (as add_pending_station, without firmware) unless the caps are reached: `per_address_max`
+  /// pending stations held from that address, `total_max` pending stations in all. The counts and
+  /// the insert are one transaction.
+  pending_hold hold_pending_station(const std::string& sn, const std::string& address, twin::unix_ms at,
+                                    std::size_t per_address_max, std::size_t total_max);
+  /// Pending stations in all, and those held from `address`.
+  std::pair<std::size_t, std::size_t> pending_counts(const std::string& address);
 
   // Packs.
   twin::status add_battery(const twin::battery& b);

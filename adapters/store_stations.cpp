@@ -156,8 +156,16 @@ status store::assign_agent(const std::string& sn, const std::string& agent_id) {
 status store::add_pending_station(const std::string& sn, const std::string& firmware, twin::unix_ms at) {
   if (auto why = validate_sn(sn); !why.empty()) return error{errc::invalid_argument, "\"" + sn + "\": " + why};
   transaction tx{*db_};
-  if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, sn).step())
+  if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, sn).step()) {
+    // Held at its upgrade (hold_pending_station), it tells its firmware only at its boot.
+    if (!firmware.empty()) {
+      db_->prepare("UPDATE stations SET firmware = ? WHERE sn = ? AND registration = 'pending'")
+          ->bind_all(firmware, sn)
+          .run();
+      tx.commit();
+    }
     return error{errc::station_duplicate, "station " + sn + " already exists"};
+  }
   db_->prepare("INSERT INTO stations (sn, name, lat, lon, power_cap_w, firmware, reported_name, reported_power_cap_w, "
                "created_at_ms, registration) VALUES (?, ?, 0, 0, 0, ?, ?, 0, ?, 'pending')")
       ->bind_all(sn, sn, firmware, sn, to_ms(at))
@@ -176,7 +184,7 @@ status store::set_registration(const std::string& sn, twin::registration r) {
 
 status store::set_station_password_hash(const std::string& sn, const std::string& hash) {
   transaction tx{*db_};
-  db_->prepare("UPDATE stations SET password_hash = ? WHERE sn = ?")->bind_all(hash, sn).run();
+  db_->prepare("UPDATE stations SET password_hash = ?, no_password = 0 WHERE sn = ?")->bind_all(hash, sn).run();
   if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
   tx.commit();
   return done{};
@@ -187,6 +195,73 @@ std::optional<std::string> store::station_password_hash(const std::string& sn) {
   q->bind(1, sn);
   if (!q->step()) return std::nullopt;
   return q->text(0);
+}
+
+status store::set_station_no_password(const std::string& sn) {
+  transaction tx{*db_};
+  db_->prepare("UPDATE stations SET password_hash = '', no_password = 1 WHERE sn = ?")->bind(1, sn).run();
+  if (db_->changes() == 0) return error{errc::station_unknown, "station " + sn + " is not known"};
+  tx.commit();
+  return done{};
+}
+
+namespace {
+// One place that says what (password_hash, no_password) means; a hash wins over the mark.
+station_credential credential_from(const std::string& hash, std::int64_t no_password) {
+  if (!hash.empty()) return station_credential::password;
+  return no_password ? station_credential::none : station_credential::missing;
+}
+}  // namespace
+
+const char* to_string(station_credential c) noexcept {
+  switch (c) {
+    case station_credential::password: return "password";
+    case station_credential::none: return "none";
+    case station_credential::missing: return "missing";
+  }
+  return "missing";
+}
+
+std::optional<station_credential> store::credential_of(const std::string& sn) {
+  auto q = db_->prepare("SELECT password_hash, no_password FROM stations WHERE sn = ?");
+  q->bind(1, sn);
+  if (!q->step()) return std::nullopt;
+  return credential_from(q->text(0), q->int64(1));
+}
+
+std::map<std::string, station_credential> store::station_credentials() {
+  std::map<std::string, station_credential> out;
+  for (auto q = db_->prepare("SELECT sn, password_hash, no_password FROM stations"); q->step();)
+    out.emplace(q->text(0), credential_from(q->text(1), q->int64(2)));
+  return out;
+}
+
+std::map<station_credential, std::size_t> store::accepted_credential_counts() {
+  std::map<station_credential, std::size_t> out;
+  for (auto q = db_->prepare("SELECT password_hash, no_password FROM stations WHERE registration = 'accepted'");
+       q->step();)
+    ++out[credential_from(q->text(0), q->int64(1))];
+  return out;
+}
+
+std::pair<std::size_t, std::size_t> store::pending_counts(const std::string& address) {
+  auto q = db_->prepare("SELECT count(*), coalesce(sum(pending_from = ?), 0) FROM stations WHERE registration = 'pending'");
+  q->bind(1, address);
+  q->step();
+  return {static_cast<std::size_t>(q->int64(0)), static_cast<std::size_t>(q->int64(1))};
+}
+
+pending_hold store::hold_pending_station(const std::string& sn, const std::string& address, twin::unix_ms at,
+                                         std::size_t per_address_max, std::size_t total_max) {
+  transaction tx{*db_};
+  if (db_->prepare("SELECT 1 FROM stations WHERE sn = ?")->bind(1, sn).step()) return pending_hold::exists;
+  const auto [total, from_address] = pending_counts(address);
+  if (from_address >= per_address_max) return pending_hold::address_full;
+  if (total >= total_max) return pending_hold::total_full;
+  if (auto r = add_pending_station(sn, "", at); !r) throw sql::store_error(r.err().what());
+  db_->prepare("UPDATE stations SET pending_from = ? WHERE sn = ?")->bind_all(address, sn).run();
+  tx.commit();
+  return pending_hold::held;
 }
 
 // ---- live cabinets -------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/ws_types.hpp"
@@ -44,8 +45,9 @@ struct ws_server_options {
 struct upgrade_request {
   std::uint64_t connection_id = 0;       ///< the id its connection will have
   std::string target;                    ///< the request target as sent ("/ocpp/CAB-001")
-  std::string station_id;                ///< last path segment, percent-decoded, 1..48 chars, no ':'
+  std::string station_id;                ///< last path segment, percent-decoded, an OCPP identity (ocpp_identity_problem)
   std::string remote;                    ///< "address:port" of the peer
+  std::string remote_address;            ///< the peer's address alone ("127.0.0.1", "::1")
   bool has_credentials = false;          ///< a well-formed "Authorization: Basic" header was sent
   ws_basic_credentials credentials;      ///< decoded user and password (valid when has_credentials)
   std::vector<std::string> offered;      ///< Sec-WebSocket-Protocol values, in the client's order
@@ -58,21 +60,29 @@ struct admission {
   /// Accepted: the subprotocol to answer with. Empty, or one the client did not offer, while the
   /// server has subprotocols configured: accepted without one and closed with 1002 (OCPP-J §3.3).
   std::string subprotocol;
-  int status = 0;          ///< rejected: the HTTP status (400, 401, 403, 503)
+  int status = 0;          ///< rejected: the HTTP status (400, 401, 403, 404, 429, 503)
   std::string reason;      ///< rejected: the response body, for the peer's logs
+  int retry_after_s = 0;   ///< rejected: > 0 adds `Retry-After: N` (seconds) to the answer
+  /// Accepted: the owner checked the peer's credentials; kept on the connection
+  /// (connection::authenticated) for later decisions, e.g. at the cabinet's next boot.
+  bool authenticated = false;
 
-  /// Accept with this subprotocol (normally upgrade_request::subprotocol).
-  static admission accept(std::string subprotocol) {
+  /// Accept with this subprotocol (normally upgrade_request::subprotocol); `authenticated` when
+  /// the peer's credentials were checked.
+  static admission accept(std::string subprotocol, bool authenticated = false) {
     admission a;
     a.accepted = true;
     a.subprotocol = std::move(subprotocol);
+    a.authenticated = authenticated;
     return a;
   }
-  /// Refuse the upgrade with an HTTP status (401 adds a WWW-Authenticate: Basic challenge).
-  static admission reject(int status, std::string reason) {
+  /// Refuse the upgrade with an HTTP status (401 adds a WWW-Authenticate: Basic challenge), and
+  /// a Retry-After of `retry_after_s` seconds when it is > 0 (429, 503).
+  static admission reject(int status, std::string reason, int retry_after_s = 0) {
     admission a;
     a.status = status;
     a.reason = std::move(reason);
+    a.retry_after_s = retry_after_s;
     return a;
   }
 };
@@ -95,12 +105,21 @@ class connection {
   virtual const std::string& remote() const noexcept = 0;
   /// The negotiated subprotocol ("ocpp2.1").
   virtual const std::string& subprotocol() const noexcept = 0;
+  /// Whether the owner checked the peer's credentials when it admitted it (admission::authenticated).
+  virtual bool authenticated() const noexcept = 0;
   /// Bytes queued for sending, including the message being written (never above max_queued_bytes).
   virtual std::size_t queued_bytes() const noexcept = 0;
 };
 
 /// A shared handle on a connection.
 using connection_ptr = std::shared_ptr<connection>;
+
+/// Empty when `id` (percent-decoded) is a valid OCPP charging station identity, else why not, in
+/// a few words fit for an HTTP 400 body. OCPP 2.0.1 and 2.1 Part 4 (OCPP-J) §3.1.1: the identity's
+/// datatype is identifierString (Part 2: a-z A-Z 0-9 and * - _ = : + | @ .), without ':' (it is the
+/// HTTP Basic user name), at most 48 characters. So: 1 to 48 of A-Z a-z 0-9 * - _ = + | @ . and
+/// nothing else (no space, ';', '/', '%', control or non-ASCII byte).
+std::string ocpp_identity_problem(std::string_view id);
 
 /// Callbacks of a ws_server. Each runs on the connection's strand; an exception it throws is
 /// caught and ignored (it must not take down an I/O thread). Unset ones do nothing.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
+#include <string_view>
 
 namespace swaptwin::adapters {
 
@@ -83,12 +85,32 @@ bool base64_decode(const std::string& text, std::string& out) {
   return true;
 }
 
+std::string ocpp_identity_problem(std::string_view id) {
+  constexpr std::size_t max_chars = 48;
+  const std::string allowed = "A-Z a-z 0-9 * - _ = + | @ .";
+  if (id.empty()) return "no station id in the path";
+  if (id.size() > max_chars)
+    return "station id of " + std::to_string(id.size()) + " characters: OCPP allows at most 48";
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = (u < 0x80 && std::isalnum(u)) || std::string_view{"*-_=+|@."}.find(c) != std::string_view::npos;
+    if (ok) continue;
+    // Never echo a raw byte: the answer and the logs stay printable ASCII.
+    char shown[48];
+    if (u == ' ') std::snprintf(shown, sizeof shown, "a space");
+    else if (u > 0x20 && u < 0x7f) std::snprintf(shown, sizeof shown, "'%c'", c);
+    else std::snprintf(shown, sizeof shown, "byte 0x%02X", u);
+    return std::string{"station id holds "} + shown + ": an OCPP identity is 1 to 48 of " + allowed;
+  }
+  return {};
+}
+
 namespace ws_detail {
 
 connection_impl::connection_impl(std::uint64_t id, std::string station_id, std::string remote,
-                                 std::size_t max_messages, std::size_t max_bytes)
+                                 std::size_t max_messages, std::size_t max_bytes, bool authenticated)
     : id_(id), station_id_(std::move(station_id)), remote_(std::move(remote)), max_messages_(max_messages),
-      max_bytes_(max_bytes) {}
+      max_bytes_(max_bytes), authenticated_(authenticated) {}
 
 void connection_impl::attach(std::weak_ptr<session_base> session, std::string subprotocol) {
   session_ = std::move(session);
@@ -210,7 +232,11 @@ int hex_value(char c) {
 }
 }  // namespace
 
-std::string station_id_of(const std::string& target) {
+std::string station_id_of(const std::string& target, std::string* why) {
+  auto fail = [&](std::string reason) {
+    if (why) *why = std::move(reason);
+    return std::string{};
+  };
   const std::string path = target.substr(0, target.find('?'));
   const auto slash = path.rfind('/');
   const std::string raw = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -220,16 +246,13 @@ std::string station_id_of(const std::string& target) {
       id += raw[i];
       continue;
     }
-    if (i + 2 >= raw.size()) return {};
+    if (i + 2 >= raw.size()) return fail("bad percent-encoding in the station id");
     const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
-    if (hi < 0 || lo < 0) return {};
+    if (hi < 0 || lo < 0) return fail("bad percent-encoding in the station id");
     id += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
-  // OCPP-J: the identity is at most 48 characters and must not hold ':' (it is the Basic user).
-  if (id.empty() || id.size() > 48) return {};
-  for (const char c : id)
-    if (c == ':' || c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return {};
+  if (auto problem = ocpp_identity_problem(id); !problem.empty()) return fail(std::move(problem));
   return id;
 }
 

@@ -46,7 +46,7 @@ class session_base : public std::enable_shared_from_this<session_base> {
 class connection_impl final : public connection {
  public:
   connection_impl(std::uint64_t id, std::string station_id, std::string remote, std::size_t max_messages,
-                  std::size_t max_bytes);
+                  std::size_t max_bytes, bool authenticated = false);
 
   bool send(std::string text) override;
   void close(std::uint16_t code, std::string reason) override;
@@ -54,6 +54,7 @@ class connection_impl final : public connection {
   const std::string& station_id() const noexcept override { return station_id_; }
   const std::string& remote() const noexcept override { return remote_; }
   const std::string& subprotocol() const noexcept override { return subprotocol_; }
+  bool authenticated() const noexcept override { return authenticated_; }
   std::size_t queued_bytes() const noexcept override;
 
   /// Set once by the session before on_open.
@@ -73,6 +74,7 @@ class connection_impl final : public connection {
   const std::string remote_;
   const std::size_t max_messages_;
   const std::size_t max_bytes_;
+  const bool authenticated_;
   std::string subprotocol_;               // written once before the handle is published
   std::weak_ptr<session_base> session_;   // weak: a handle must not keep a socket alive
 
@@ -119,8 +121,9 @@ void safe_call(const F& f, Args&&... args) noexcept {
 }
 
 /// The station id of a request target: the last path segment, percent-decoded, without the query.
-/// Empty when it is missing, undecodable, longer than 48 characters, or holds ':' or '/'.
-std::string station_id_of(const std::string& target);
+/// Empty when it is missing, undecodable or not an OCPP identity (ocpp_identity_problem), with the
+/// reason in *why when given.
+std::string station_id_of(const std::string& target, std::string* why = nullptr);
 
 /// Parses "Basic <base64(user:password)>"; false when absent or malformed.
 bool parse_basic(const std::string& header, ws_basic_credentials& out);

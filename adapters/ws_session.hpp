@@ -44,7 +44,10 @@ class session final : public session_base {
         counted_(counted) {
     beast::error_code ec;
     const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec) {
+      remote_address_ = ep.address().to_string();
+      remote_ = remote_address_ + ":" + std::to_string(ep.port());
+    }
   }
 
   ~session() override {
@@ -120,15 +123,24 @@ class session final : public session_base {
 
   void on_request(beast::error_code ec) {
     if (state_ != state::upgrading) return;
-    if (ec) return finish({ws_close_reason::error, 0, "upgrade read: " + ec.message()});
+    if (ec) {
+      // A request that is not HTTP, or too big, gets its status before the close (a peer that went
+      // away or timed out gets nothing: there is nobody to tell).
+      if (ec == http::error::header_limit) return reject(431, "request header too large");
+      if (ec == http::error::body_limit) return reject(413, "request body too large");
+      if (malformed(ec)) return reject(400, "malformed HTTP request");
+      return finish({ws_close_reason::error, 0, "upgrade read: " + ec.message()});
+    }
     if (!counted_) return reject(503, "too many connections");
     if (core_->stopping) return reject(503, "server stopping");
     if (!websocket::is_upgrade(req_)) return reject(400, "not a websocket upgrade");
     upgrade_.connection_id = id_;
     upgrade_.target = std::string(req_.target());
-    upgrade_.station_id = station_id_of(upgrade_.target);
-    if (upgrade_.station_id.empty()) return reject(400, "bad station id in the path");
+    std::string why;
+    upgrade_.station_id = station_id_of(upgrade_.target, &why);
+    if (upgrade_.station_id.empty()) return reject(400, "bad station id: " + why);
     upgrade_.remote = remote_;
+    upgrade_.remote_address = remote_address_;
     upgrade_.has_credentials = parse_basic(std::string(req_[http::field::authorization]), upgrade_.credentials);
     for (const auto& token : http::token_list{req_[http::field::sec_websocket_protocol]})
       upgrade_.offered.emplace_back(token);
@@ -160,12 +172,19 @@ class session final : public session_base {
     }
   }
 
+  // The parser's verdicts on what the peer sent (Beast 1.74's bad_* codes are contiguous).
+  static bool malformed(beast::error_code ec) {
+    if (ec.category() != http::make_error_code(http::error::bad_method).category()) return false;
+    const int v = ec.value();
+    return v >= static_cast<int>(http::error::bad_line_ending) && v <= static_cast<int>(http::error::bad_obs_fold);
+  }
+
   void decided(admission a) {
     if (!awaiting_ || state_ != state::upgrading) return;
     awaiting_ = false;
     timer_.cancel();
     if (core_->stopping) return reject(503, "server stopping");
-    if (!a.accepted) return reject(a.status, std::move(a.reason));
+    if (!a.accepted) return reject(a.status, std::move(a.reason), a.retry_after_s);
     const auto& offered = upgrade_.offered;
     const bool offered_it = !a.subprotocol.empty() && std::find(offered.begin(), offered.end(), a.subprotocol) != offered.end();
     protocol_ok_ = offered_it || core_->options.subprotocols.empty();
@@ -182,18 +201,19 @@ class session final : public session_base {
     ws_.set_option(t);
     ws_.read_message_max(core_->options.read_message_max);
     conn_ = std::make_shared<connection_impl>(id_, upgrade_.station_id, remote_, core_->options.max_queued_messages,
-                                              core_->options.max_queued_bytes);
+                                              core_->options.max_queued_bytes, a.authenticated);
     conn_->attach(self(), std::move(chosen));
     ws_.async_accept(req_, [self = self()](beast::error_code ec) { self->on_accept(ec); });
   }
 
-  void reject(int status, std::string reason) {
+  void reject(int status, std::string reason, int retry_after_s = 0) {
     awaiting_ = false;
     timer_.cancel();
     auto code = http::int_to_status(static_cast<unsigned>(status));
     if (code == http::status::unknown || status < 400) code = http::status::forbidden;
     res_ = std::make_shared<http::response<http::string_body>>(code, req_.version());
     if (code == http::status::unauthorized) res_->set(http::field::www_authenticate, "Basic realm=\"ocpp\"");
+    if (retry_after_s > 0) res_->set(http::field::retry_after, std::to_string(retry_after_s));
     res_->set(http::field::content_type, "text/plain");
     res_->keep_alive(false);
     res_->body() = std::move(reason);
@@ -333,7 +353,7 @@ class session final : public session_base {
   net::steady_timer timer_;
   const std::uint64_t id_;
   bool counted_;
-  std::string remote_;
+  std::string remote_, remote_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> req_;

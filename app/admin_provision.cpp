@@ -25,6 +25,7 @@ struct provision_args {
   std::string prefix = "EMU-", password, currency = "KES", country = "KE";
   std::size_t first = 1, stations = 0;
   int width = 5, slots = 12, riders = 4, iterations = adapters::password_iterations;
+  bool no_password = false;  // the operator's explicit choice: the cabinets connect without credentials
   std::int64_t plan_price_minor = 150, deposit_minor = 400000;
 };
 
@@ -45,6 +46,11 @@ std::vector<std::string> hash_all(const std::vector<std::string>& passwords, int
 }
 
 int provision(cli_context& ctx, const provision_args& a) {
+  // Never cabinets admitted without credentials by omission: the operator says which.
+  if (a.password.empty() && !a.no_password)
+    return fail({errc::invalid_argument, "provision: say how the cabinets are admitted: --password PATTERN ({sn} is "
+                                         "replaced by each SN; 16 to 40 characters) or --no-password (they connect "
+                                         "without credentials)"});
   const auto started = std::chrono::steady_clock::now();
   auto& db = ctx.db();
   const auto now = ctx.now();
@@ -167,6 +173,9 @@ int provision(cli_context& ctx, const provision_args& a) {
   if (auto s = db.import_rows(rows); !s) return fail(s.err());
   for (std::size_t i = 0; i < hashes.size(); ++i)
     if (auto s = db.set_station_password_hash(layout[i].sn, hashes[i]); !s) return fail(s.err());
+  if (a.no_password)
+    for (const auto& st : layout)
+      if (auto s = db.set_station_no_password(st.sn); !s) return fail(s.err());
   tx.commit();
 
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -175,7 +184,8 @@ int provision(cli_context& ctx, const provision_args& a) {
   std::cout << ", " << layout.size() * static_cast<std::size_t>(std::max(0, a.slots - 1)) << " packs in slots, "
             << rows.riders.size() << " riders holding a pack each, plan " << plan_id << " ("
             << format_money(money{pl->unit_price_minor, pl->currency}) << " per swap)"
-            << (hashes.empty() ? "" : ", passwords set") << " in " << static_cast<int>(took * 1000) << " ms\n";
+            << (a.no_password ? ", no passwords (--no-password)" : ", passwords set") << " in "
+            << static_cast<int>(took * 1000) << " ms\n";
   return 0;
 }
 
@@ -192,7 +202,9 @@ void add_provision_command(CLI::App& admin, command& chosen) {
       "is KYC-verified under --country, has paid the 48V deposit, holds plan emu-per-swap (cycles, a usage\n"
       "charge of --plan-price-minor per swap) and pack SN-Hrr (48V, SoC 30 %). Missing pieces are added: the\n"
       "48V model, the country policy (postpaid, national_id, no tax), the deposit, the plan. Everything goes in\n"
-      "one transaction; a station SN that exists already refuses the whole run.\n"
+      "one transaction; a station SN that exists already refuses the whole run. Say how the cabinets are admitted:\n"
+      "--password PATTERN, or --no-password to admit them without credentials (serve --refuse-unauthenticated\n"
+      "still refuses those).\n"
       "Example: swaptwin admin provision --db live.db --stations 100 --password 'pw-{sn}-0123456789'\n"
       "         swaptwin emulate --url ws://127.0.0.1:9000/ocpp --stations 100 --password 'pw-{sn}-0123456789'");
   c->add_option("--prefix", a->prefix, "SN prefix (default EMU-)");
@@ -201,7 +213,10 @@ void add_provision_command(CLI::App& admin, command& chosen) {
   c->add_option("--width", a->width, "Digits of the station number (default 5)")->check(CLI::Range(1, 12));
   c->add_option("--slots", a->slots, "Slots per station (default 12)")->check(CLI::Range(1, 99));
   c->add_option("--riders-per-station", a->riders, "Riders per station (default 4)")->check(CLI::Range(0, 99));
-  c->add_option("--password", a->password, "Cabinet password of every station; {sn} is replaced by its SN");
+  auto* pw = c->add_option("--password", a->password, "Cabinet password of every station; {sn} is replaced by its SN");
+  c->add_flag("--no-password", a->no_password,
+              "Admit the cabinets without credentials, on purpose (one of --password or --no-password is required)")
+      ->excludes(pw);
   c->add_option("--password-iterations", a->iterations,
                 "PBKDF2 iterations of the password hashes (default " + std::to_string(adapters::password_iterations) +
                     ", ~3 ms a hash; lower only for large load-test set-ups)")

@@ -1,10 +1,12 @@
 // `swaptwin admin station ...` and `swaptwin admin agent ...`.
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
 #include "adapters/password.hpp"
+#include "adapters/sqlite.hpp"
 #include "app/cli.hpp"
 #include "app/output.hpp"
 
@@ -22,7 +24,7 @@ std::string ready_summary(const station& s) {
   return out.empty() ? "-" : out;
 }
 
-void print_station(std::ostream& os, const station& s) {
+void print_station(std::ostream& os, const station& s, adapters::station_credential cred) {
   os << "Station " << s.sn << "  \"" << s.name() << "\"\n"
      << "  registered  " << to_string(s.reg) << '\n'
      << "  status      " << (s.link.online ? "online" : "offline") << ", last seen " << when(s.link.last_seen)
@@ -30,7 +32,12 @@ void print_station(std::ostream& os, const station& s) {
      << "  location    " << s.location.lat << ", " << s.location.lon << '\n'
      << "  power cap   " << s.desired.power_cap_w << " W\n"
      << "  agent       " << (s.agent_id.empty() ? "-" : s.agent_id) << '\n'
-     << "  firmware    " << (s.firmware.empty() ? "-" : s.firmware) << '\n';
+     << "  firmware    " << (s.firmware.empty() ? "-" : s.firmware) << '\n'
+     << "  credential  "
+     << (cred == adapters::station_credential::password ? "password (HTTP Basic)"
+         : cred == adapters::station_credential::none   ? "none: admitted without credentials (--no-password)"
+                                                        : "MISSING: refused once accepted, until `station set-password`")
+     << '\n';
   auto pending = pending_changes(s);
   if (!pending.empty()) {
     os << "  to push on reconnect:";
@@ -49,18 +56,90 @@ void print_station(std::ostream& os, const station& s) {
 }  // namespace
 
 namespace {
+// --password P | --generate | --no-password: how a station's cabinet is admitted at the upgrade.
+struct credential_choice {
+  std::string password;
+  bool generate = false, no_password = false;
+  bool given() const { return generate || no_password || !password.empty(); }
+};
+
+void add_credential_options(CLI::App* c, credential_choice& a) {
+  auto* pw = c->add_option("--password", a.password,
+                           "The cabinet's HTTP Basic password: 16 to 40 printable characters (no spaces or colons)");
+  auto* gen = c->add_flag("--generate", a.generate, "Make a random 24-character password and print it once")->excludes(pw);
+  c->add_flag("--no-password", a.no_password,
+              "Admit the cabinet without credentials, on purpose (serve --refuse-unauthenticated still refuses it)")
+      ->excludes(pw)
+      ->excludes(gen);
+}
+
+// What a choice writes: the hash to store (empty with --no-password) and a generated password to
+// print once.
+struct credential_update {
+  std::string hash, generated;
+  bool no_password = false;
+};
+
+twin::result<credential_update> resolve(const credential_choice& a) {
+  credential_update u;
+  if (a.no_password) {
+    u.no_password = true;
+    return u;
+  }
+  const auto password = a.generate ? adapters::generate_password() : a.password;
+  if (auto why = adapters::validate_cabinet_password(password); !why.empty())
+    return twin::error{errc::invalid_argument, "--password: " + why};
+  u.hash = adapters::hash_password(password);
+  if (u.hash.empty()) return twin::error{errc::invalid_argument, "no randomness available for the salt"};
+  if (a.generate) u.generated = password;
+  return u;
+}
+
+twin::status apply(adapters::store& db, const std::string& sn, const credential_update& u) {
+  return u.no_password ? db.set_station_no_password(sn) : db.set_station_password_hash(sn, u.hash);
+}
+
+// The end of the line that reports a credential written.
+std::string describe(const credential_update& u) {
+  if (u.no_password) return "no password: its cabinet is admitted without credentials (--no-password)";
+  if (!u.generated.empty()) return "password set: " + u.generated + "  (shown once; only its hash is stored)";
+  return "password set";
+}
+
+std::string missing_hint(const std::string& sn) {
+  return "its cabinet is refused at the upgrade (HTTP 401) until it has a credential: `swaptwin admin station "
+         "set-password " + sn + " --password P` (or --generate), or `... " + sn + " --no-password` to admit it "
+         "without credentials";
+}
+
 // `station accept|reject SN`: the operator's answer to a cabinet nobody registered.
 void add_registration_command(CLI::App* station_cmd, command& chosen, const char* name, registration r,
                               const char* help) {
   auto* c = station_cmd->add_subcommand(name, help);
   auto sn = std::make_shared<std::string>();
+  auto cred = std::make_shared<credential_choice>();
   c->add_option("sn", *sn, "Serial number")->required();
-  c->callback([sn, r, &chosen] {
-    chosen = [sn, r](cli_context& ctx) {
-      if (auto s = ctx.db().set_registration(*sn, r); !s) return fail(s.err());
+  if (r == registration::accepted) add_credential_options(c, *cred);
+  c->callback([sn, r, cred, &chosen] {
+    chosen = [sn, r, cred](cli_context& ctx) {
+      std::optional<credential_update> update;
+      if (cred->given()) {
+        auto u = resolve(*cred);
+        if (!u) return fail(u.err());
+        update = *u;
+      }
+      auto& db = ctx.db();
+      adapters::sql::transaction tx{db.db()};
+      if (auto s = db.set_registration(*sn, r); !s) return fail(s.err());
+      if (update)
+        if (auto s = apply(db, *sn, *update); !s) return fail(s.err());
+      tx.commit();
       std::cout << "station " << *sn << " " << to_string(r)
                 << (r == registration::accepted ? ": its cabinet is accepted at its next boot\n"
                                                 : ": its cabinet is refused at every boot\n");
+      if (update) std::cout << "station " << *sn << " " << describe(*update) << '\n';
+      else if (r == registration::accepted && db.credential_of(*sn) == adapters::station_credential::missing)
+        std::cout << "station " << *sn << " has no password and is not marked --no-password: " << missing_hint(*sn) << '\n';
       return 0;
     };
   });
@@ -92,28 +171,19 @@ void add_station_live_commands(CLI::App* station_cmd, command& chosen) {
   add_registration_command(station_cmd, chosen, "reject", registration::rejected, "Refuse a cabinet at every boot");
   add_slot_command(station_cmd, chosen, "disable-slot", true, "Take a slot out of service");
   add_slot_command(station_cmd, chosen, "enable-slot", false, "Put a slot back in service");
-  auto* c = station_cmd->add_subcommand("set-password", "Set the password a cabinet uses to connect (HTTP Basic)");
-  struct args_t {
-    std::string sn, password;
-    bool generate = false;
-  };
-  auto a = std::make_shared<args_t>();
-  c->add_option("sn", a->sn, "Serial number")->required();
-  auto* given = c->add_option("--password", a->password, "16 to 40 printable characters (no spaces or colons)");
-  c->add_flag("--generate", a->generate, "Make a random 24-character password and print it once")->excludes(given);
-  c->callback([a, &chosen] {
-    chosen = [a](cli_context& ctx) {
-      if (!a->generate && a->password.empty())
-        return fail({errc::invalid_argument, "give --password P or --generate"});
-      const auto password = a->generate ? adapters::generate_password() : a->password;
-      if (auto why = adapters::validate_cabinet_password(password); !why.empty())
-        return fail({errc::invalid_argument, "--password: " + why});
-      const auto hash = adapters::hash_password(password);
-      if (hash.empty()) return fail({errc::invalid_argument, "no randomness available for the salt"});
-      if (auto r = ctx.db().set_station_password_hash(a->sn, hash); !r) return fail(r.err());
-      std::cout << "station " << a->sn << " password set";
-      if (a->generate) std::cout << ": " << password << "  (shown once; only its hash is stored)";
-      std::cout << '\n';
+  auto* c = station_cmd->add_subcommand(
+      "set-password", "Set how a cabinet is admitted: its password (HTTP Basic), or none on purpose (--no-password)");
+  auto sn = std::make_shared<std::string>();
+  auto cred = std::make_shared<credential_choice>();
+  c->add_option("sn", *sn, "Serial number")->required();
+  add_credential_options(c, *cred);
+  c->callback([sn, cred, &chosen] {
+    chosen = [sn, cred](cli_context& ctx) {
+      if (!cred->given()) return fail({errc::invalid_argument, "give --password P, --generate or --no-password"});
+      auto u = resolve(*cred);
+      if (!u) return fail(u.err());
+      if (auto r = apply(ctx.db(), *sn, *u); !r) return fail(r.err());
+      std::cout << "station " << *sn << " " << describe(*u) << '\n';
       return 0;
     };
   });
@@ -131,6 +201,7 @@ void add_station_commands(CLI::App& admin, command& chosen) {
       int slots = 12, power_cap_w = 6000;
     };
     auto a = std::make_shared<args_t>();
+    auto cred = std::make_shared<credential_choice>();
     c->add_option("sn", a->sn, "Serial number (immutable)")->required();
     c->add_option("--name", a->name, "Display name")->required();
     c->add_option("--lat", a->lat, "Latitude in degrees")->required();
@@ -138,14 +209,27 @@ void add_station_commands(CLI::App& admin, command& chosen) {
     c->add_option("--slots", a->slots, "Number of slots")->capture_default_str();
     c->add_option("--power-cap-w", a->power_cap_w, "Site power cap shared by the slots, W")->capture_default_str();
     c->add_option("--agent", a->agent, "Responsible agent id");
-    c->callback([a, &chosen] {
-      chosen = [a](cli_context& ctx) {
+    add_credential_options(c, *cred);
+    c->callback([a, cred, &chosen] {
+      chosen = [a, cred](cli_context& ctx) {
+        // Never a cabinet admitted without credentials by omission: the operator says which.
+        if (!cred->given())
+          return fail({errc::invalid_argument, "station " + a->sn + ": say how its cabinet is admitted: --password P "
+                                               "(16 to 40 characters), --generate, or --no-password (it connects "
+                                               "without credentials)"});
+        auto u = resolve(*cred);
+        if (!u) return fail(u.err());
         auto s = make_station(a->sn, a->name, {a->lat, a->lon}, a->slots, a->power_cap_w, ctx.now());
         s.agent_id = a->agent;
         if (auto r = rename(s, a->name); !r) return fail(r.err());  // trims, refuses blank names
         s.reported.name = s.desired.name;
-        if (auto r = ctx.db().add_station(s); !r) return fail(r.err());
-        std::cout << "station " << s.sn << " added: \"" << s.name() << "\", " << a->slots << " slots\n";
+        auto& db = ctx.db();
+        adapters::sql::transaction tx{db.db()};
+        if (auto r = db.add_station(s); !r) return fail(r.err());
+        if (auto r = apply(db, s.sn, *u); !r) return fail(r.err());
+        tx.commit();
+        std::cout << "station " << s.sn << " added: \"" << s.name() << "\", " << a->slots << " slots, " << describe(*u)
+                  << '\n';
         return 0;
       };
     });
@@ -154,27 +238,43 @@ void add_station_commands(CLI::App& admin, command& chosen) {
     auto* c = station_cmd->add_subcommand("list", "List stations");
     auto json_out = std::make_shared<bool>(false);
     auto pending_only = std::make_shared<bool>(false);
+    auto credential = std::make_shared<std::string>();
     c->add_flag("--json", *json_out, "Print JSON");
     c->add_flag("--pending", *pending_only, "Only cabinets waiting for an operator to accept them");
-    c->callback([json_out, pending_only, &chosen] {
-      chosen = [json_out, pending_only](cli_context& ctx) {
+    c->add_option("--credential", *credential,
+                  "Only stations whose cabinets are admitted so: password, none (--no-password) or missing (neither: "
+                  "refused once accepted)")
+        ->check(CLI::IsMember({"password", "none", "missing"}));
+    c->callback([json_out, pending_only, credential, &chosen] {
+      chosen = [json_out, pending_only, credential](cli_context& ctx) {
         auto all = ctx.db().stations();
-        if (*pending_only)
-          all.erase(std::remove_if(all.begin(), all.end(), [](const station& s) { return s.reg != registration::pending; }),
-                    all.end());
+        const auto creds = ctx.db().station_credentials();
+        auto mode = [&](const station& s) {
+          auto it = creds.find(s.sn);
+          return std::string{adapters::to_string(it == creds.end() ? adapters::station_credential::missing : it->second)};
+        };
+        all.erase(std::remove_if(all.begin(), all.end(),
+                                 [&](const station& s) {
+                                   return (*pending_only && s.reg != registration::pending) ||
+                                          (!credential->empty() && mode(s) != *credential);
+                                 }),
+                  all.end());
         if (*json_out) {
           json j = json::array();
-          for (const auto& s : all) j.push_back(to_json(s, false));
+          for (const auto& s : all) {
+            j.push_back(to_json(s, false));
+            j.back()["credential"] = mode(s);
+          }
           print_json(std::cout, j);
           return 0;
         }
-        table t{{"SN", "NAME", "STATUS", "LAST SEEN", "SLOTS", "FREE", "READY", "AGENT"}};
+        table t{{"SN", "NAME", "STATUS", "LAST SEEN", "SLOTS", "FREE", "READY", "AGENT", "CREDENTIAL"}};
         for (const auto& s : all)
           t.add({s.sn, s.name(),
                  s.reg != registration::accepted ? std::string{to_string(s.reg)} : s.link.online ? "online" : "offline",
                  when(s.link.last_seen),
                  std::to_string(s.slots.size()), std::to_string(free_count(s)), ready_summary(s),
-                 s.agent_id.empty() ? "-" : s.agent_id});
+                 s.agent_id.empty() ? "-" : s.agent_id, mode(s)});
         t.print(std::cout);
         return 0;
       };
@@ -190,8 +290,14 @@ void add_station_commands(CLI::App& admin, command& chosen) {
       chosen = [sn, json_out](cli_context& ctx) {
         auto s = ctx.db().station(*sn);
         if (!s) return fail({errc::station_unknown, "station " + *sn + " is not known"});
-        if (*json_out) print_json(std::cout, to_json(*s, true));
-        else print_station(std::cout, *s);
+        const auto cred = ctx.db().credential_of(*sn).value_or(adapters::station_credential::missing);
+        if (*json_out) {
+          auto j = to_json(*s, true);
+          j["credential"] = adapters::to_string(cred);
+          print_json(std::cout, j);
+        } else {
+          print_station(std::cout, *s, cred);
+        }
         return 0;
       };
     });

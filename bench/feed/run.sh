@@ -53,7 +53,7 @@ trap cleanup EXIT
 log "work dir $WORK"
 
 "$BIN" admin --db "$DB" provision --prefix EMU- --stations "$STATIONS" --slots "$SLOTS" \
-  --riders-per-station "$RIDERS" > "$WORK/provision.out" 2>&1 || { cat "$WORK/provision.out" >&2; exit 1; }
+  --riders-per-station "$RIDERS" --no-password > "$WORK/provision.out" 2>&1 || { cat "$WORK/provision.out" >&2; exit 1; }
 TOKEN=$("$BIN" admin --db "$DB" token add bench-probe --role viewer --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["bearer"])')
 PORT=$(free_port)
 API_PORT=$(free_port)

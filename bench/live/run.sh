@@ -81,14 +81,15 @@ log "work dir $WORK"
 t=$(now)
 if "$BIN" admin --help 2>/dev/null | grep -qE "^ +provision "; then
   meta PROVISION admin
-  pw=()
+  pw=(--no-password)  # the emulated cabinets connect without credentials, on purpose
   [[ -z "$PASSWORD" ]] || pw=(--password "$PASSWORD" --password-iterations "$PASSWORD_ITERATIONS")
   "$BIN" admin --db "$DB" provision --prefix EMU- --stations "$STATIONS" --slots "$SLOTS" \
     --riders-per-station "$RIDERS" "${pw[@]}" > "$WORK/provision.out" 2>&1 \
     || { cat "$WORK/provision.out" >&2; exit 1; }
 else
-  # Flow test only (a binary without `admin provision`): empty accepted stations, no riders or
-  # packs, so every swap is refused or abandoned; connect, silence and restart still work.
+  # Flow test only (a binary without `admin provision`, so older than --no-password and schema
+  # version 8): empty accepted stations, no riders or packs, so every swap is refused or
+  # abandoned; connect, silence and restart still work.
   log "WARNING: no 'admin provision' in this binary: empty stations, no riders (swaps will not happen)"
   meta PROVISION fallback
   "$BIN" admin --db "$DB" station add TPL --name tpl --lat 0 --lon 0 --slots "$SLOTS" > "$WORK/provision.out"

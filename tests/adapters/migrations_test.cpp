@@ -12,13 +12,13 @@ namespace {
 
 TEST(Migrations, NumberedOneToLatestInOrder) {
   const auto& all = migrations();
-  ASSERT_EQ(all.size(), 8u);
+  ASSERT_EQ(all.size(), 9u);
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
     EXPECT_FALSE(all[i].name.empty());
     EXPECT_FALSE(all[i].sql.empty());
   }
-  EXPECT_EQ(latest_schema_version(), 8);
+  EXPECT_EQ(latest_schema_version(), 9);
 }
 
 using MigrationsTest = StoreTest;
@@ -68,6 +68,7 @@ TEST_F(MigrationsTest, MigrateStopsAtTarget) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'work_orders_problem'"), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'ledger_no_replace'"), 1);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'audit_at'"), 1);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'stations_pending'"), 1);
 }
 
 TEST_F(MigrationsTest, UpgradeFromVersionOneKeepsDataAndAddsLaterTables) {
@@ -120,6 +121,9 @@ TEST_F(MigrationsTest, UpgradeFromVersionOneKeepsDataAndAddsLaterTables) {
   // Migration 5: a station of before live cabinets was registered by an operator: accepted, no password yet.
   EXPECT_EQ(st->reg, registration::accepted);
   EXPECT_EQ(s.station_password_hash("ST-OLD"), std::optional<std::string>{""});
+  // Migration 8: a station without a password was not marked --no-password by anyone: its
+  // credential is missing (refused at the upgrade once accepted, until an operator decides).
+  EXPECT_EQ(s.credential_of("ST-OLD"), station_credential::missing);
 
   auto r = s.rider("R-OLD");
   ASSERT_TRUE(r);

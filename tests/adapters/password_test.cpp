@@ -106,6 +106,55 @@ TEST_F(Registration, OnlyTheHashOfThePasswordIsStored) {
   EXPECT_EQ(s.set_station_password_hash("NOPE", "x").code(), twin::errc::station_unknown);
 }
 
+// Issue 11: a station's credential is a password, none (the operator's explicit choice) or missing.
+TEST_F(Registration, TheCredentialModeIsExplicitAndEachChangeReplacesTheOther) {
+  store s{path()};
+  ASSERT_TRUE(s.add_station(twin::make_station("ST-1", "One", {22.5, 114}, 4, 6000, twin::from_ms(0))));
+  ASSERT_TRUE(s.add_station(twin::make_station("ST-2", "Two", {22.5, 114}, 4, 6000, twin::from_ms(0))));
+  EXPECT_EQ(s.credential_of("ST-1"), station_credential::missing);  // nobody said anything yet
+  EXPECT_EQ(s.credential_of("NOPE"), std::nullopt);
+  ASSERT_TRUE(s.set_station_no_password("ST-1"));
+  EXPECT_EQ(s.credential_of("ST-1"), station_credential::none);
+  ASSERT_TRUE(s.set_station_password_hash("ST-1", hash_password("cabinet-secret-0001", 1000)));
+  EXPECT_EQ(s.credential_of("ST-1"), station_credential::password);
+  ASSERT_TRUE(s.set_station_no_password("ST-1"));  // removes the password
+  EXPECT_EQ(s.station_password_hash("ST-1"), std::optional<std::string>{""});
+  EXPECT_EQ(s.station_credentials(), (std::map<std::string, station_credential>{{"ST-1", station_credential::none},
+                                                                                {"ST-2", station_credential::missing}}));
+  EXPECT_EQ(s.accepted_credential_counts(), (std::map<station_credential, std::size_t>{
+                                                {station_credential::none, 1}, {station_credential::missing, 1}}));
+  EXPECT_EQ(s.set_station_no_password("NOPE").code(), twin::errc::station_unknown);
+  EXPECT_STREQ(to_string(station_credential::password), "password");
+  EXPECT_STREQ(to_string(station_credential::none), "none");
+  EXPECT_STREQ(to_string(station_credential::missing), "missing");
+}
+
+TEST_F(Registration, PendingStationsAreHeldWithinCapsPerAddressAndInAll) {
+  store s{path()};
+  const auto at = twin::from_ms(1795392000000);
+  EXPECT_EQ(s.hold_pending_station("A-1", "10.0.0.1", at, 2, 3), pending_hold::held);
+  EXPECT_EQ(s.hold_pending_station("A-2", "10.0.0.1", at, 2, 3), pending_hold::held);
+  EXPECT_EQ(s.hold_pending_station("A-3", "10.0.0.1", at, 2, 3), pending_hold::address_full);
+  EXPECT_EQ(s.hold_pending_station("B-1", "10.0.0.2", at, 2, 3), pending_hold::held);
+  EXPECT_EQ(s.hold_pending_station("B-2", "10.0.0.2", at, 2, 3), pending_hold::total_full);
+  EXPECT_EQ(s.hold_pending_station("A-1", "10.0.0.3", at, 2, 3), pending_hold::exists);
+  EXPECT_FALSE(s.station("A-3"));
+  EXPECT_EQ(s.pending_counts("10.0.0.1"), (std::pair<std::size_t, std::size_t>{3, 2}));
+  // Held at the upgrade without firmware; the boot brings it.
+  EXPECT_EQ(s.station("A-1")->firmware, "");
+  EXPECT_EQ(s.add_pending_station("A-1", "fw-2.0", at).code(), twin::errc::station_duplicate);
+  EXPECT_EQ(s.station("A-1")->firmware, "fw-2.0");
+  // Only pending ones count: an accepted or rejected one frees its place.
+  ASSERT_TRUE(s.set_registration("A-1", twin::registration::accepted));
+  ASSERT_TRUE(s.set_registration("B-1", twin::registration::rejected));
+  EXPECT_EQ(s.pending_counts("10.0.0.1"), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(s.hold_pending_station("A-3", "10.0.0.1", at, 2, 3), pending_hold::held);
+  EXPECT_EQ(s.credential_of("A-3"), station_credential::missing);
+  // A cap of 0 holds nothing.
+  EXPECT_EQ(s.hold_pending_station("C-1", "10.0.0.4", at, 0, 100), pending_hold::address_full);
+  EXPECT_EQ(s.hold_pending_station("C-1", "10.0.0.4", at, 10, 0), pending_hold::total_full);
+}
+
 TEST(PasswordCache, AVerifiedPasswordIsAnsweredFromTheCacheUntilTheStoredHashChanges) {
   password_cache cache;
   const auto stored = hash_password("cabinet-secret-0001", 1000);

@@ -14,6 +14,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <openssl/evp.h>
@@ -192,16 +193,64 @@ TEST(ws_transport, a_refused_upgrade_gives_the_client_its_http_status) {
   EXPECT_EQ(r.http_status, 401);
   EXPECT_EQ(r.message, "bad password");
 
-  // Bad station ids are refused with 400 before the owner is asked.
-  for (const std::string& station : std::vector<std::string>{"", "A:B", std::string(49, 'x')}) {
+  // Station ids that are not OCPP identities (OCPP-J §3.1.1: identifierString without ':', at most
+  // 48 characters) are refused with 400 and the reason, before the owner is asked.
+  const std::string rule = ": an OCPP identity is 1 to 48 of A-Z a-z 0-9 * - _ = + | @ .";
+  const std::vector<std::pair<std::string, std::string>> bad_ids{
+      {"", "no station id in the path"},
+      {"A:B", "station id holds ':'" + rule},
+      {"A%3AB", "station id holds ':'" + rule},
+      {"CAB%20001", "station id holds a space" + rule},
+      {"CAB;001", "station id holds ';'" + rule},
+      {"CAB%FF", "station id holds byte 0xFF" + rule},
+      {"CAB%00", "station id holds byte 0x00" + rule},
+      {"CAB%2F1", "station id holds '/'" + rule},
+      {"CAB%zz", "bad percent-encoding in the station id"},
+      {std::string(49, 'x'), "station id of 49 characters: OCPP allows at most 48"},
+  };
+  for (const auto& [station, why] : bad_ids) {
     ws_client bad(client_options(server.port(), station));
     const auto rb = bad.connect_and_wait(deadline);
     EXPECT_EQ(rb.status, ws_connect_status::declined) << station;
     EXPECT_EQ(rb.http_status, 400) << station;
+    EXPECT_EQ(rb.message, "bad station id: " + why) << station;
   }
   std::lock_guard<std::mutex> lock(log.m);
   EXPECT_EQ(log.admitted.size(), 1u);
   EXPECT_TRUE(log.opened.empty());
+}
+
+// What is not an HTTP request, or too big, gets its status before the socket closes.
+TEST(ws_transport, a_malformed_or_oversize_upgrade_request_gets_its_status) {
+  server_log log;
+  ws_server server(test_options(), logging_callbacks(log));
+  ASSERT_TRUE(server.start());
+  auto answer = [&](const std::string& request) {
+    net::io_context ioc;
+    tcp::socket sock{ioc};
+    sock.connect({net::ip::make_address("127.0.0.1"), server.port()});
+    net::write(sock, net::buffer(request));
+    std::string out;
+    beast::error_code ec;
+    for (char buf[1024];;) {
+      const auto n = sock.read_some(net::buffer(buf), ec);
+      if (ec) break;
+      out.append(buf, n);
+    }
+    return out;
+  };
+  auto status_line = [](const std::string& response) { return response.substr(0, response.find("\r\n")); };
+  EXPECT_EQ(status_line(answer("NOT HTTP AT ALL\r\n\r\n")), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(status_line(answer("\x16\x03\x01\x02\x00 a TLS hello on the plain port\r\n\r\n")), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(status_line(answer("GET /ocpp/CAB-1 HTTP/1.1\r\nX-Big: " + std::string(10000, 'a') + "\r\n\r\n")),
+            "HTTP/1.1 431 Request Header Fields Too Large");
+  // A raw byte in the path (not percent-encoded) is a valid HTTP target: the station id check refuses it.
+  const auto raw_byte = answer("GET /ocpp/CAB\xff" "1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_EQ(status_line(raw_byte), "HTTP/1.1 400 Bad Request");
+  EXPECT_NE(raw_byte.find("bad station id: station id holds byte 0xFF"), std::string::npos) << raw_byte;
+  std::lock_guard<std::mutex> lock(log.m);
+  EXPECT_TRUE(log.admitted.empty());
 }
 
 TEST(ws_transport, subprotocol_negotiation) {
@@ -529,9 +578,15 @@ TEST(ws_transport, helpers) {
   EXPECT_FALSE(base64_decode("Zm9v!g==", out));
   EXPECT_FALSE(base64_decode("Zm9", out));
   EXPECT_EQ(ws_detail::station_id_of("/ocpp/CAB-001?x=1"), "CAB-001");
+  EXPECT_EQ(ws_detail::station_id_of("/ocpp/RDAM%7C123"), "RDAM|123");  // OCPP 2.1 Part 4's own example
   EXPECT_EQ(ws_detail::station_id_of("/ocpp/"), "");
   EXPECT_EQ(ws_detail::station_id_of("/ocpp/a%3Ab"), "");
-  EXPECT_EQ(ws_detail::station_id_of("/ocpp/a%2"), "");
+  std::string why;
+  EXPECT_EQ(ws_detail::station_id_of("/ocpp/a%2", &why), "");
+  EXPECT_EQ(why, "bad percent-encoding in the station id");
+  EXPECT_EQ(ocpp_identity_problem("aZ09*-_=+|@."), "");
+  EXPECT_EQ(ocpp_identity_problem(std::string(48, 'z')), "");
+  EXPECT_NE(ocpp_identity_problem("caf\xc3\xa9"), "");  // letters, but not ASCII ones
   ws_client_options o;
   ASSERT_TRUE(parse_ws_url("wss://example.org/ocpp/CAB-7", o));
   EXPECT_TRUE(o.tls);

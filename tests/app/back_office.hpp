@@ -66,10 +66,10 @@ class back_office_test : public cli_test {
         "postpaid", "--grace-days", "7", "--tax", "16%"});
     ok({"model", "set-deposit", "60V", "300.00 CNY"});
     ok({"model", "set-deposit", "48V", "4000 KES"});
-    ok({"station", "add", "SZ-0001", "--name", "Futian Central", "--lat", "22.543", "--lon", "114.058", "--slots", "8",
-        "--power-cap-w", "4000"});
-    ok({"station", "add", "SZ-0002", "--name", "Nanshan Market", "--lat", "22.53", "--lon", "113.93"});
-    ok({"station", "add", "NBO-0001", "--name", "Westlands", "--lat", "-1.27", "--lon", "36.81"});
+    ok({"station", "add", "SZ-0001", "--no-password", "--name", "Futian Central", "--lat", "22.543", "--lon", "114.058",
+        "--slots", "8", "--power-cap-w", "4000"});
+    ok({"station", "add", "SZ-0002", "--no-password", "--name", "Nanshan Market", "--lat", "22.53", "--lon", "113.93"});
+    ok({"station", "add", "NBO-0001", "--no-password", "--name", "Westlands", "--lat", "-1.27", "--lon", "36.81"});
     ok({"agent", "add", "AG-SZ", "--name", "Li Wei", "--region", "Shenzhen", "--phone", "+86 138 0000 0001", "--lat",
         "22.54", "--lon", "114.05"});
     ok({"agent", "assign", "AG-SZ", "SZ-0001"});

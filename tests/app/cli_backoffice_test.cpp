@@ -84,8 +84,9 @@ TEST_F(back_office_test, CatalogueSetUpThroughCommandsIsInTheDatabase) {
 
 TEST_F(back_office_test, CommandsPrintWhatTheyDid) {
   build_catalogue();
-  EXPECT_EQ(ok({"station", "add", "SZ-0009", "--name", "  Padded  ", "--lat", "1", "--lon", "2", "--slots", "4"}),
-            "station SZ-0009 added: \"Padded\", 4 slots\n");
+  EXPECT_EQ(ok({"station", "add", "SZ-0009", "--no-password", "--name", "  Padded  ", "--lat", "1", "--lon", "2", "--slots", "4"}),
+            "station SZ-0009 added: \"Padded\", 4 slots, no password: its cabinet is admitted without credentials "
+            "(--no-password)\n");
   EXPECT_EQ(store().station("SZ-0009")->name(), "Padded") << "names are trimmed";
   EXPECT_EQ(ok({"model", "set-deposit", "72V", "400 CNY"}), "deposit for 72V set to 400.00 CNY\n");
   EXPECT_EQ(ok({"plan", "add", "cn-week", "--name", "Week, 30 swaps", "--kind", "period", "--period", "week",

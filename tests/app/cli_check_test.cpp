@@ -135,7 +135,7 @@ TEST_F(cli_check, two_writers_and_a_live_server_lose_no_money) {
   ok({"plan", "add", "cn-10", "--name", "10 swaps", "--kind", "cycles", "--price", "50.00 CNY", "--swaps", "10"});
   ok({"rider", "add", "R1", "--name", "Rider R1", "--country", "CN", "--birth-date", "1990-05-17"});
   auto r = sw({"admin", "provision", "--db", db_.string(), "--prefix", "CC-", "--stations", "2", "--slots", "6",
-               "--riders-per-station", "3"});
+               "--riders-per-station", "3", "--no-password"});
   ASSERT_EQ(r.code, 0) << describe(r);
 
   // serve and two emulated cabinets swapping: the store actor writes the same file all along.

@@ -56,7 +56,7 @@ TEST(cli_live, a_server_killed_mid_stream_loses_no_acknowledged_swap_and_charges
   const auto db = (dir / "live.db").string();
   const auto acked = dir / "acked.jsonl";
   auto r = run_swaptwin({"admin", "provision", "--db", db, "--prefix", "CR-", "--stations", "4", "--slots", "6",
-                         "--riders-per-station", "3"},
+                         "--riders-per-station", "3", "--no-password"},
                         dir, dir);
   ASSERT_EQ(r.code, 0) << describe(r);
 
@@ -145,7 +145,7 @@ TEST(cli_live, the_back_office_commands_work_on_the_database_while_serve_runs) {
     return run_swaptwin(args, dir, dir);
   };
   auto r = run_swaptwin({"admin", "provision", "--db", db, "--prefix", "AD-", "--stations", "2", "--slots", "4",
-                         "--riders-per-station", "1"},
+                         "--riders-per-station", "1", "--no-password"},
                         dir, dir);
   ASSERT_EQ(r.code, 0) << describe(r);
   const auto port = free_port();
@@ -165,7 +165,7 @@ TEST(cli_live, the_back_office_commands_work_on_the_database_while_serve_runs) {
   EXPECT_TRUE(eventually([&] { return dashboard().value("stations_online", 0) == 2; })) << dashboard().dump();
   // The unknown cabinet waits in the pending list until an operator accepts it.
   EXPECT_TRUE(eventually([&] { return admin({"station", "list", "--pending"}).out.find("NEW-00001") != std::string::npos; }));
-  r = admin({"station", "accept", "NEW-00001"});
+  r = admin({"station", "accept", "NEW-00001", "--no-password"});  // the emulated cabinet has no password
   EXPECT_EQ(r.code, 0) << describe(r);
   EXPECT_TRUE(eventually([&] { return dashboard().value("stations_online", 0) == 3; })) << slurp(server.err_path);
 

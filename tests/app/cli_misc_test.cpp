@@ -198,7 +198,8 @@ TEST_F(cli_test, DefaultDatabaseIsCreatedInTheWorkingDirectory) {
   EXPECT_EQ(r.code, 0) << describe(r);
   EXPECT_TRUE(fs::exists(work / "swaptwin.db"));
   EXPECT_NE(r.out.find("(none)"), std::string::npos) << r.out;
-  auto add = sw({"admin", "--now", now_text, "station", "add", "SZ-0001", "--name", "Here", "--lat", "1", "--lon", "1"},
+  auto add = sw({"admin", "--now", now_text, "station", "add", "SZ-0001", "--no-password", "--name", "Here", "--lat", "1",
+                 "--lon", "1"},
                 work);
   EXPECT_EQ(add.code, 0) << describe(add);
   EXPECT_EQ(adapters::store((work / "swaptwin.db").string()).stations().size(), 1u);

@@ -44,6 +44,7 @@ TEST_F(provision_test, WritesStationsPacksAndRidersOfTheEmulatorLayout) {
     EXPECT_EQ(s->slots[3].battery_sn, "");  // the last slot is empty
     const auto hash = db.station_password_hash(want.sn);
     ASSERT_TRUE(hash);
+    EXPECT_EQ(db.credential_of(want.sn), adapters::station_credential::password);
     EXPECT_TRUE(adapters::verify_password("pw-" + want.sn + "-0123456789", *hash));
     for (const auto& r : want.riders) {
       auto x = db.rider(r.id);
@@ -80,18 +81,36 @@ TEST_F(provision_test, WritesStationsPacksAndRidersOfTheEmulatorLayout) {
 }
 
 TEST_F(provision_test, RefusesAStationThatExistsAndWritesNothing) {
-  ok({"provision", "--stations", "2", "--slots", "3", "--riders-per-station", "1"});
+  ok({"provision", "--stations", "2", "--slots", "3", "--riders-per-station", "1", "--no-password"});
   const auto before = snapshot();
   // EMU-00002 exists: the whole run (EMU-00002 .. EMU-00004) is refused.
-  auto r = admin({"provision", "--stations", "3", "--first", "2", "--slots", "3"});
+  auto r = admin({"provision", "--stations", "3", "--first", "2", "--slots", "3", "--no-password"});
   EXPECT_ONE_LINE_ERROR(r, "station.duplicate");
   EXPECT_NE(r.err.find("EMU-00002"), std::string::npos) << r.err;
   EXPECT_EQ(changes_since(before), "");
   // Another range goes in beside the first, reusing the country, deposit and plan.
-  ok({"provision", "--stations", "1", "--first", "3", "--slots", "3", "--riders-per-station", "1"});
+  ok({"provision", "--stations", "1", "--first", "3", "--slots", "3", "--riders-per-station", "1", "--no-password"});
   EXPECT_EQ(store().stations().size(), 3u);
   // A password that a cabinet could not send is refused before anything is written.
   EXPECT_ONE_LINE_ERROR(admin({"provision", "--stations", "1", "--first", "9", "--password", "short"}), "input.invalid");
+}
+
+// Issue 11: provisioned cabinets connect without credentials only when the operator says so.
+TEST_F(provision_test, RefusesWithoutSayingHowTheCabinetsAreAdmitted) {
+  const auto before = snapshot();
+  auto r = admin({"provision", "--stations", "2", "--slots", "3"});
+  EXPECT_ONE_LINE_ERROR(r, "input.invalid");
+  EXPECT_EQ(r.err,
+            "swaptwin: input.invalid: provision: say how the cabinets are admitted: --password PATTERN ({sn} is "
+            "replaced by each SN; 16 to 40 characters) or --no-password (they connect without credentials)\n");
+  EXPECT_EQ(changes_since(before), "");
+  const auto out = ok({"provision", "--stations", "2", "--slots", "3", "--riders-per-station", "1", "--no-password"});
+  EXPECT_NE(out.find(", no passwords (--no-password) in "), std::string::npos) << out;
+  auto db = store();
+  for (const char* sn : {"EMU-00001", "EMU-00002"}) {
+    EXPECT_EQ(db.credential_of(sn), adapters::station_credential::none) << sn;
+    EXPECT_EQ(db.station_password_hash(sn), std::optional<std::string>{""}) << sn;
+  }
 }
 
 }  // namespace

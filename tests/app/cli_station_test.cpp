@@ -18,7 +18,7 @@ class station_test : public back_office_test {
 const std::vector<std::string> station_keys{"sn",          "name",      "registration", "lat",        "lon",
                                             "slots",       "power_cap_w", "enabled",  "agent_id",
                                             "online",      "last_seen", "firmware",   "ready_packs",
-                                            "free_slots",  "pending_changes"};
+                                            "free_slots",  "pending_changes", "credential"};
 
 TEST_F(station_test, RenameShowsEverywhereKeepsSnAndSurvivesReopening) {
   EXPECT_EQ(ok({"station", "rename", "SZ-0001", "Futian North"}), "station SZ-0001 renamed to \"Futian North\"\n");
@@ -157,8 +157,8 @@ TEST_F(station_test, GlobalOptionsMayFollowTheSubcommand) {
   auto j = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(j.is_array()) << r.out;
   EXPECT_EQ(j.size(), 3u);
-  auto add = sw({"admin", "station", "add", "SZ-0003", "--name", "Late", "--lat", "1", "--lon", "1", "--db",
-                 db_.string(), "--now", "2026-11-24T08:00:00Z"});
+  auto add = sw({"admin", "station", "add", "SZ-0003", "--no-password", "--name", "Late", "--lat", "1", "--lon", "1",
+                 "--db", db_.string(), "--now", "2026-11-24T08:00:00Z"});
   EXPECT_EQ(add.code, 0) << describe(add);
   EXPECT_EQ(store().station("SZ-0003")->created_at, *parse_instant("2026-11-24T08:00:00Z"));
 }
@@ -214,7 +214,11 @@ TEST_F(station_test, AcceptAndRejectAPendingCabinet) {
   EXPECT_EQ(pending.find("SZ-0001"), std::string::npos) << "only pending cabinets: " << pending;
   EXPECT_EQ(ok_json({"station", "show", "CAB-NEW"})["registration"], "pending");
 
-  EXPECT_EQ(ok({"station", "accept", "CAB-NEW"}), "station CAB-NEW accepted: its cabinet is accepted at its next boot\n");
+  EXPECT_EQ(ok({"station", "accept", "CAB-NEW"}),
+            "station CAB-NEW accepted: its cabinet is accepted at its next boot\n"
+            "station CAB-NEW has no password and is not marked --no-password: its cabinet is refused at the upgrade "
+            "(HTTP 401) until it has a credential: `swaptwin admin station set-password CAB-NEW --password P` (or "
+            "--generate), or `... CAB-NEW --no-password` to admit it without credentials\n");
   EXPECT_EQ(store().station("CAB-NEW")->reg, registration::accepted);
   EXPECT_EQ(ok({"station", "list", "--pending"}).find("CAB-NEW"), std::string::npos);
   EXPECT_EQ(ok({"station", "reject", "CAB-NEW"}), "station CAB-NEW rejected: its cabinet is refused at every boot\n");
@@ -237,6 +241,81 @@ TEST_F(station_test, SetPasswordStoresOnlyAHashThatVerifies) {
   const auto generated = out.substr(prefix.size(), 24);
   EXPECT_TRUE(adapters::verify_password(generated, *store().station_password_hash("SZ-0001")));
   EXPECT_FALSE(adapters::verify_password("cabinet-secret-0001", *store().station_password_hash("SZ-0001")));
+}
+
+// Issue 11: a cabinet is admitted without credentials only when the operator said so.
+TEST_F(station_test, AddRefusesWithoutSayingHowTheCabinetIsAdmitted) {
+  const auto before = snapshot();
+  auto r = admin({"station", "add", "SZ-0009", "--name", "Depot", "--lat", "1", "--lon", "2"});
+  EXPECT_ONE_LINE_ERROR(r, "input.invalid");
+  EXPECT_EQ(r.err,
+            "swaptwin: input.invalid: station SZ-0009: say how its cabinet is admitted: --password P (16 to 40 "
+            "characters), --generate, or --no-password (it connects without credentials)\n");
+  EXPECT_EQ(changes_since(before), "");
+  auto pw = ok({"station", "add", "SZ-0009", "--name", "Depot", "--lat", "1", "--lon", "2", "--password",
+                "cabinet-secret-0009"});
+  EXPECT_EQ(pw, "station SZ-0009 added: \"Depot\", 12 slots, password set\n");
+  EXPECT_TRUE(adapters::verify_password("cabinet-secret-0009", *store().station_password_hash("SZ-0009")));
+  auto gen = ok({"station", "add", "SZ-0010", "--name", "Yard", "--lat", "1", "--lon", "2", "--generate"});
+  const std::string prefix = "station SZ-0010 added: \"Yard\", 12 slots, password set: ";
+  ASSERT_EQ(gen.rfind(prefix, 0), 0u) << gen;
+  EXPECT_TRUE(adapters::verify_password(gen.substr(prefix.size(), 24), *store().station_password_hash("SZ-0010")));
+  EXPECT_EQ(store().credential_of("SZ-0002"), adapters::station_credential::none);  // added with --no-password
+}
+
+TEST_F(station_test, ListAndShowTheCredentialModeAndSetPasswordChangesIt) {
+  ok({"station", "set-password", "SZ-0001", "--password", "cabinet-secret-0001"});
+  {  // as a database from before migration 8 holds a station: no password, not marked
+    auto db = store();
+    ASSERT_TRUE(db.add_pending_station("CAB-OLD", "", twin::from_ms(0)));
+    ASSERT_TRUE(db.set_registration("CAB-OLD", registration::accepted));
+  }
+  auto list = ok({"station", "list"});
+  EXPECT_NE(list.find("CREDENTIAL"), std::string::npos) << list;
+  auto row = [&](const std::string& sn) {
+    const auto at = list.find("\n" + sn + " ");
+    return at == std::string::npos ? std::string{} : list.substr(at + 1, list.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_EQ(row("SZ-0001").substr(row("SZ-0001").size() - 8), "password") << list;
+  EXPECT_EQ(row("SZ-0002").substr(row("SZ-0002").size() - 4), "none") << list;
+  EXPECT_EQ(row("CAB-OLD").substr(row("CAB-OLD").size() - 7), "missing") << list;
+  std::map<std::string, std::string> modes;
+  for (const auto& s : ok_json({"station", "list"})) modes[s["sn"]] = s["credential"];
+  EXPECT_EQ(modes, (std::map<std::string, std::string>{
+                       {"CAB-OLD", "missing"}, {"NBO-0001", "none"}, {"SZ-0001", "password"}, {"SZ-0002", "none"}}));
+  auto missing = ok_json({"station", "list", "--credential", "missing"});
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0]["sn"], "CAB-OLD");
+  EXPECT_NE(ok({"station", "show", "CAB-OLD"}).find("  credential  MISSING: refused once accepted"), std::string::npos);
+  EXPECT_EQ(ok_json({"station", "show", "SZ-0001"})["credential"], "password");
+
+  // --no-password is an explicit choice, and removes the password; a password removes the mark.
+  EXPECT_EQ(ok({"station", "set-password", "SZ-0001", "--no-password"}),
+            "station SZ-0001 no password: its cabinet is admitted without credentials (--no-password)\n");
+  EXPECT_EQ(store().station_password_hash("SZ-0001"), std::optional<std::string>{""});
+  EXPECT_EQ(store().credential_of("SZ-0001"), adapters::station_credential::none);
+  EXPECT_EQ(ok({"station", "set-password", "SZ-0001", "--password", "cabinet-secret-0002"}),
+            "station SZ-0001 password set\n");
+  EXPECT_EQ(store().credential_of("SZ-0001"), adapters::station_credential::password);
+  EXPECT_ONE_LINE_ERROR(admin({"station", "set-password", "SZ-0001"}), "input.invalid");
+  EXPECT_ONE_LINE_ERROR(admin({"station", "set-password", "XX-404", "--no-password"}), "station.unknown");
+}
+
+TEST_F(station_test, AcceptCanSayHowTheCabinetIsAdmitted) {
+  {
+    auto db = store();
+    ASSERT_TRUE(db.add_pending_station("CAB-A", "fw-9", twin::from_ms(0)));
+    ASSERT_TRUE(db.add_pending_station("CAB-B", "fw-9", twin::from_ms(0)));
+  }
+  EXPECT_EQ(ok({"station", "accept", "CAB-A", "--no-password"}),
+            "station CAB-A accepted: its cabinet is accepted at its next boot\n"
+            "station CAB-A no password: its cabinet is admitted without credentials (--no-password)\n");
+  EXPECT_EQ(ok({"station", "accept", "CAB-B", "--password", "cabinet-secret-000B"}),
+            "station CAB-B accepted: its cabinet is accepted at its next boot\nstation CAB-B password set\n");
+  EXPECT_EQ(store().credential_of("CAB-A"), adapters::station_credential::none);
+  EXPECT_EQ(store().credential_of("CAB-B"), adapters::station_credential::password);
+  // A bad password changes nothing, registration included.
+  EXPECT_ONE_LINE_ERROR(admin({"station", "accept", "CAB-NEW", "--password", "short"}), "input.invalid");
 }
 
 TEST_F(station_test, DisableAndEnableASlotIsDesiredStateToPush) {

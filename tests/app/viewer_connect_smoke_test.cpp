@@ -79,7 +79,7 @@ struct live_stack {
     db = (dir / "live.db").string();
     for (int i = 1; i <= stations; ++i) sns.push_back(adapters::layout::cabinet_sn("VC-", static_cast<std::size_t>(i)));
     auto r = run_swaptwin({"admin", "provision", "--db", db, "--prefix", "VC-", "--stations", std::to_string(stations),
-                           "--slots", "6", "--riders-per-station", "2"},
+                           "--slots", "6", "--riders-per-station", "2", "--no-password"},
                           dir, dir);
     if (r.code != 0) return describe(r);
     bearer = token("operator");
