@@ -406,6 +406,15 @@ typename Inspector::result_type inspect(Inspector& f, slot_status& x) {
 using cabinet_atom = caf::atom_constant<caf::atom("cabinet")>;    ///< gateway -> store: what do we know of this cabinet?
 using pending_atom = caf::atom_constant<caf::atom("pending")>;    ///< gateway -> store: hold this unknown cabinet as pending
 using reported_atom = caf::atom_constant<caf::atom("reported")>;  ///< session -> store: the cabinet applied a desired setting
+using hold_atom = caf::atom_constant<caf::atom("hold")>;          ///< gateway -> store: hold an unknown cabinet pending at its upgrade, within caps
+
+/// Answers of the store's (hold, ...) request (store::hold_pending_station).
+namespace hold_answer {
+constexpr std::int64_t held = 0;          ///< a new pending station
+constexpr std::int64_t exists = 1;        ///< the SN is known already
+constexpr std::int64_t address_full = 2;  ///< the cap of pending stations from that address is reached
+constexpr std::int64_t total_full = 3;    ///< the cap of pending stations in all is reached
+}  // namespace hold_answer
 
 /// What the store knows of a cabinet's SN, read fresh from the database (an operator may have
 /// accepted it from another process since the last boot).
@@ -413,6 +422,7 @@ struct cabinet_record {
   bool known = false;          ///< the SN is in `stations`
   std::string registration;    ///< "accepted", "pending" or "rejected" (twin::registration as text)
   std::string password_hash;   ///< adapters/password.hpp hash, empty when no password was set
+  bool no_password = false;    ///< no hash, and the operator chose to admit it without credentials (`--no-password`)
   std::string name;            ///< display name
   /// Desired settings the cabinet has not reported back (twin::pending_changes): field and value,
   /// e.g. ("slot.3.enabled", "false"), pushed to the cabinet at its boot and while it is online.
@@ -421,8 +431,8 @@ struct cabinet_record {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
-  return f(caf::meta::type_name("cabinet_record"), x.known, x.registration, x.password_hash, x.name, x.change_fields,
-           x.change_values);
+  return f(caf::meta::type_name("cabinet_record"), x.known, x.registration, x.password_hash, x.no_password, x.name,
+           x.change_fields, x.change_values);
 }
 
 /// The store's interface.
@@ -444,12 +454,17 @@ typename Inspector::result_type inspect(Inspector& f, cabinet_record& x) {
 /// - (cabinet, sn) -> cabinet_record of that SN (known = false when there is none).
 /// - (cabinet) -> SNs of every accepted station (the gateway spawns their actors at start).
 /// - (pending, sn, firmware, at_ms) -> true when the SN was added as pending, false when it
-///   exists already; an error when the SN is not a valid one.
+///   exists already (a pending one takes the firmware); an error when the SN is not a valid one.
+/// - (hold, sn, address, at_ms, per_address_max, total_max) -> a hold_answer: the unknown SN is
+///   held pending from `address` unless a cap on pending stations is reached (counted in the
+///   database, so the check and the insert are one step of the store actor).
 using store_api = caf::typed_actor<caf::replies_to<persist_atom, std::vector<ledger_entry>>::with<std::int64_t>,
                                    caf::replies_to<flush_atom>::with<std::int64_t>,
                                    caf::replies_to<cabinet_atom, std::string>::with<cabinet_record>,
                                    caf::replies_to<cabinet_atom>::with<std::vector<std::string>>,
                                    caf::replies_to<pending_atom, std::string, std::string, std::int64_t>::with<bool>,
+                                   caf::replies_to<hold_atom, std::string, std::string, std::int64_t, std::int64_t,
+                                                   std::int64_t>::with<std::int64_t>,
                                    caf::reacts_to<flushdue_atom, std::uint64_t>,
                                    caf::replies_to<swapevt_atom, cabinet_swap>::with<cabinet_answer>,
                                    caf::reacts_to<swapevt_atom, std::uint64_t>,

@@ -10,8 +10,8 @@
 
 #include <caf/all.hpp>
 
+#include "adapters/ocpp_gateway_admission.hpp"
 #include "adapters/ocpp_session.hpp"
-#include "adapters/password.hpp"
 
 namespace swaptwin::adapters {
 
@@ -21,69 +21,6 @@ void log_to_stderr(const std::string& line) {
 }
 
 namespace {
-
-constexpr auto admission_timeout = std::chrono::seconds{5};
-
-/// One upgrade waiting for its admission decision.
-struct admit_job {
-  upgrade_request req;
-  std::function<void(admission)> decide;
-  actors::store_api store;
-  std::shared_ptr<gateway_counters> counters;
-  gateway_log_fn log;
-  std::shared_ptr<password_cache> passwords;
-};
-
-// The decision for a cabinet the store knows as `rec` (PBKDF2: a few ms, hence in an actor).
-admission judge(const admit_job& job, const actors::cabinet_record& rec) {
-  const auto& req = job.req;
-  if (!rec.known) {
-    job.log(req.station_id + ": unknown SN from " + req.remote + ": admitted, it will be told Pending");
-    return admission::accept(req.subprotocol);
-  }
-  if (rec.password_hash.empty()) {
-    job.log(req.station_id + ": admitted from " + req.remote + " without a password (none is set)");
-    return admission::accept(req.subprotocol);
-  }
-  if (!req.has_credentials) return admission::reject(401, "credentials required");
-  if (req.credentials.user != req.station_id ||
-      !job.passwords->verify(req.station_id, req.credentials.password, rec.password_hash))
-    return admission::reject(401, "wrong user or password");
-  job.log(req.station_id + ": admitted from " + req.remote + " (password checked)");
-  return admission::accept(req.subprotocol);
-}
-
-// A short-lived actor per upgrade: asks the store, decides once, quits.
-caf::behavior admit_actor(caf::event_based_actor* self, admit_job job) {
-  self->request(job.store, admission_timeout, actors::cabinet_atom::value, job.req.station_id)
-      .then(
-          [=](actors::cabinet_record& rec) {
-            admission a;
-            try {
-              a = judge(job, rec);
-            } catch (const std::exception& e) {
-              a = admission::reject(503, "admission failed");
-              job.log(job.req.station_id + ": admission failed: " + e.what());
-            }
-            if (!a.accepted) {
-              ++job.counters->refused;
-              job.log(job.req.station_id + ": refused from " + job.req.remote + ": HTTP " + std::to_string(a.status) +
-                      " " + a.reason);
-            } else {
-              ++job.counters->admitted;
-            }
-            job.decide(std::move(a));
-            self->quit();
-          },
-          [=](caf::error& e) {
-            ++job.counters->refused;
-            job.log(job.req.station_id + ": refused (503): store unavailable: " + caf::to_string(e));
-            job.decide(admission::reject(503, "back end unavailable"));
-            self->quit();
-          });
-  // A behavior keeps the actor alive until the answer arrives (an empty one would end it now).
-  return {[](caf::ok_atom) {}};
-}
 
 // Logs the station actors' online/offline changes and records them in the database, where
 // `swaptwin admin` (another process) reads them.
@@ -119,7 +56,7 @@ struct ocpp_gateway::impl {
   actors::store_api store;
   gateway_config cfg;
   std::shared_ptr<gateway_counters> counters = std::make_shared<gateway_counters>();
-  std::shared_ptr<password_cache> passwords = std::make_shared<password_cache>();
+  std::shared_ptr<admission_context> admit;
   caf::actor gateway, journal;
   std::unique_ptr<ws_server> server;
   std::mutex m;
@@ -129,6 +66,7 @@ struct ocpp_gateway::impl {
 
   impl(caf::actor_system& s, actors::store_api st, gateway_config c) : sys(s), store(std::move(st)), cfg(std::move(c)) {
     if (!cfg.log) cfg.log = log_to_stderr;
+    admit = std::make_shared<admission_context>(store, counters, cfg.log, cfg.admission, cfg.refusal_log);
   }
 
   caf::actor session_of(std::uint64_t id) {
@@ -140,11 +78,13 @@ struct ocpp_gateway::impl {
   ws_server_callbacks callbacks() {
     ws_server_callbacks cb;
     cb.admit = [this](const upgrade_request& req, std::function<void(admission)> decide) {
-      sys.spawn(admit_actor, admit_job{req, std::move(decide), store, counters, cfg.log, passwords});
+      if (refuse_unstorable_id(*admit, req, decide)) return;
+      sys.spawn(admit_actor, admit, req, std::move(decide));
     };
     cb.on_open = [this](const connection_ptr& c) {
-      auto s = sys.spawn(ocpp_session, session_setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log,
-                                                     cfg.dispatcher, cfg.call_timeout_ms});
+      session_setup setup{c, gateway, store, cfg.heartbeat_s, counters, cfg.log, cfg.dispatcher, cfg.call_timeout_ms,
+                          cfg.admission.refuse_unauthenticated, cfg.bad_frame_log};
+      auto s = sys.spawn(ocpp_session, std::move(setup));
       std::lock_guard<std::mutex> lock(m);
       sessions.emplace(c->id(), std::move(s));
     };
@@ -225,6 +165,7 @@ void ocpp_gateway::stop() {
           .receive([](caf::ok_atom) {}, [](caf::error&) {});
   }
   if (d.server) d.server->stop();  // every on_close has run: each session was told to end
+  d.admit->flush_suppressed();
   if (d.gateway) caf::anon_send_exit(d.gateway, caf::exit_reason::user_shutdown);
   if (d.journal && !d.cfg.journal) caf::anon_send_exit(d.journal, caf::exit_reason::user_shutdown);
   if (d.own_dispatcher) caf::anon_send_exit(d.cfg.dispatcher, caf::exit_reason::user_shutdown);

@@ -9,6 +9,11 @@
 /// to the dispatcher), and our CALLs to cabinets (call(); desired settings pushed at boot and
 /// heartbeats).
 ///
+/// Admission (ocpp_gateway_admission.hpp): a station id that is not an OCPP identity, or not an
+/// SN swaptwin can store, is refused 400 at the upgrade; a cabinet is admitted without credentials
+/// only when its station is marked `--no-password` (never with `refuse_unauthenticated`); an
+/// unknown SN is held pending at its upgrade within caps per source address and in total.
+///
 /// Threads: the ws_server's I/O threads only hand messages to actors (`anon_send`); admission
 /// (a store look-up and a ~3 ms PBKDF2 check) runs in a short-lived actor per upgrade, never on an
 /// I/O thread. A `gateway` actor owns the station actors and knows which session is each
@@ -27,12 +32,23 @@
 #include <caf/fwd.hpp>
 
 #include "actors/protocol.hpp"
+#include "adapters/log_limiter.hpp"
 #include "adapters/ws_server.hpp"
 
 namespace swaptwin::adapters {
 
 /// One line of the gateway's log (no newline). The default writes to stderr.
 using gateway_log_fn = std::function<void(const std::string& line)>;
+
+/// Whom the gateway admits besides cabinets whose password it checked.
+struct admission_policy {
+  /// Refuse every cabinet that did not present a checked password: a station marked
+  /// `--no-password` is refused 401, an unknown SN 404 (nothing is held pending).
+  bool refuse_unauthenticated = false;
+  std::size_t max_pending_per_address = 10;  ///< pending stations held from one source address; an unknown SN beyond: 429
+  std::size_t max_pending_total = 1000;      ///< pending stations in all; an unknown SN beyond: 503
+  int pending_retry_after_s = 300;           ///< the Retry-After of those two refusals (an operator has to act first)
+};
 
 /// How the gateway runs.
 struct gateway_config {
@@ -43,12 +59,16 @@ struct gateway_config {
   std::int64_t call_timeout_ms = 30000;  ///< our CALL to a cabinet unanswered this long has failed
   caf::actor journal;                ///< told by station actors about online/offline (may be null)
   gateway_log_fn log;                ///< where log lines go (stderr when unset)
+  admission_policy admission;        ///< whom it admits without a checked password; the caps on pending stations
+  log_limit refusal_log{20, 10000};  ///< lines about refused upgrades, gateway-wide: 20, then 1 per 10 s
+  log_limit bad_frame_log{10, 10000};  ///< lines about bad frames, per connection: 10, then 1 per 10 s
 };
 
 /// Counters shared by the gateway's actors (thread-safe; read by tests and `serve`).
 struct gateway_counters {
   std::atomic<std::size_t> admitted{0};            ///< upgrades accepted
-  std::atomic<std::size_t> refused{0};             ///< upgrades refused (401, 503)
+  std::atomic<std::size_t> refused{0};             ///< upgrades refused by admission (400, 401, 404, 429, 503)
+  std::atomic<std::size_t> refused_pending_cap{0};  ///< of those, unknown SNs beyond a cap on pending stations (429, 503)
   std::atomic<std::size_t> sent{0};                ///< frames sent to cabinets
   std::atomic<std::size_t> invalid_sent{0};        ///< CALLRESULT payloads that failed their own schema (must stay 0)
 };

@@ -10,6 +10,7 @@
 #include "actors/clock.hpp"
 #include "actors/station.hpp"
 #include "adapters/ocpp_frame.hpp"
+#include "adapters/ocpp_gateway_admission.hpp"
 #include "adapters/ocpp_schema.hpp"
 #include "twin/time.hpp"
 
@@ -26,6 +27,13 @@ constexpr auto lookup_timeout = std::chrono::seconds{5};
 const std::string& sn_of(self_ptr self) { return self->state.setup.conn->station_id(); }
 
 void log(self_ptr self, const std::string& line) { self->state.setup.log(sn_of(self) + ": " + line); }
+
+// A cabinet can send bad frames as fast as it likes: their lines go through the connection's
+// limiter (the answers to them do not).
+void log_bad(self_ptr self, const std::string& line) {
+  std::size_t suppressed = 0;
+  if (self->state.bad_frames.allow(actors::now_ms(self), &suppressed)) log(self, line + log_limiter::suffix(suppressed));
+}
 
 void send_text(self_ptr self, std::string text) {
   if (self->state.quiet) return;
@@ -81,7 +89,9 @@ void on_boot(self_ptr self, const std::string& id, const json& payload) {
   self->request(st.setup.store, lookup_timeout, actors::cabinet_atom::value, sn)
       .await(
           [=](actors::cabinet_record& rec) {
-            if (!rec.known) {
+            if (!rec.known || rec.registration == "pending") {
+              // Held pending at the upgrade; this records its firmware (or holds it again when an
+              // operator deleted the row meanwhile).
               unbind(self);
               self->request(self->state.setup.store, lookup_timeout, actors::pending_atom::value, sn, firmware,
                             actors::now_ms(self))
@@ -95,7 +105,18 @@ void on_boot(self_ptr self, const std::string& id, const json& payload) {
             }
             if (rec.registration != "accepted") {
               unbind(self);
-              answer_boot(self, id, rec.registration == "rejected" ? "Rejected" : "Pending");
+              answer_boot(self, id, "Rejected");
+              return;
+            }
+            // Admitted while pending (no credential needed to be told Pending), or before an
+            // operator set a password: an accepted boot needs the credential the station has now.
+            const auto& conn = *self->state.setup.conn;
+            if (auto why = boot_credential_problem(rec, conn.authenticated(), self->state.setup.refuse_unauthenticated);
+                !why.empty()) {
+              unbind(self);
+              answer_boot(self, id, "Rejected");
+              log(self, "accepted, but " + why + ": closed, to reconnect through admission");
+              self->state.setup.conn->close(1008, "reconnect with the station's credentials");
               return;
             }
             self->request(self->state.setup.gateway, lookup_timeout, actors::bind_atom::value, sn)
@@ -214,7 +235,7 @@ void on_call(self_ptr self, const ocpp::frame& f) {
   if (ocpp::sent_by(f.action) != ocpp::origin::station)
     return reply_error(self, f.message_id, ocpp::error_code::not_supported, f.action + " is sent by the CSMS, not a station");
   if (auto v = ocpp::validate(f.action, ocpp::direction::request, f.payload)) {
-    log(self, f.action + " refused: " + std::string{ocpp::to_string(v->code)} + " at '" + v->pointer + "'");
+    log_bad(self, f.action + " refused: " + std::string{ocpp::to_string(v->code)} + " at '" + v->pointer + "'");
     return reply_error(self, f.message_id, v->code,
                        (v->pointer.empty() ? std::string{"payload"} : v->pointer) + ": " + v->message);
   }
@@ -240,7 +261,7 @@ void on_text(self_ptr self, const std::string& text) {
   beat(self);  // any message from a bound cabinet, even a bad one, proves it alive
   auto parsed = ocpp::parse_frame(text);
   if (auto* r = std::get_if<ocpp::refusal>(&parsed)) {
-    log(self, "bad frame: " + std::string{ocpp::to_string(r->code)} + ": " + r->description);
+    log_bad(self, "bad frame: " + std::string{ocpp::to_string(r->code)} + ": " + r->description);
     if (auto a = ocpp::answer(*r, self->state.setup.conn->subprotocol() == "ocpp2.1")) send_text(self, *a);
     return;
   }
@@ -250,13 +271,14 @@ void on_text(self_ptr self, const std::string& text) {
     return session_calls::on_reply(self, static_cast<int>(f.type), f.message_id, f.payload.dump(), {});
   if (f.type == ocpp::message_type::call_error)
     return session_calls::on_reply(self, static_cast<int>(f.type), f.message_id, f.error_code, f.error_description);
-  log(self, "ignored a frame of type " + std::to_string(static_cast<int>(f.type)));  // SEND is never answered
+  log_bad(self, "ignored a frame of type " + std::to_string(static_cast<int>(f.type)));  // SEND is never answered
 }
 
 }  // namespace
 
 caf::behavior ocpp_session(caf::stateful_actor<session_state>* self, session_setup setup) {
   self->state.setup = std::move(setup);
+  self->state.bad_frames = log_limiter{self->state.setup.bad_frame_log};
   return {
       [=](actors::wstext_atom, const std::string& text) {
         try {
@@ -289,6 +311,9 @@ caf::behavior ocpp_session(caf::stateful_actor<session_state>* self, session_set
       },
       [=](actors::calltime_atom, const std::string& id) { session_calls::on_timeout(self, id); },
       [=](actors::wsclose_atom) {
+        if (const auto n = self->state.bad_frames.take_suppressed())
+          log(self, std::to_string(n) + " similar line" + (n == 1 ? "" : "s") + " about bad frames suppressed before the "
+                    "connection ended");
         session_calls::fail_all(self, "connection to " + sn_of(self) + " closed");
         if (self->state.station) self->send(self->state.setup.gateway, actors::unbind_atom::value, sn_of(self));
         self->quit();

@@ -30,6 +30,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/protocol.hpp"
+#include "adapters/log_limiter.hpp"
 #include "adapters/ocpp_gateway.hpp"
 #include "adapters/ws_server.hpp"
 
@@ -45,6 +46,8 @@ struct session_setup {
   gateway_log_fn log;                          ///< never null
   caf::actor alerts;                           ///< told about cabinet alarms (NotifyEvent) as actors::alert; may be null
   std::int64_t call_timeout_ms = 30000;        ///< our CALL unanswered this long has failed
+  bool refuse_unauthenticated = false;         ///< admission_policy::refuse_unauthenticated (checked again at boot)
+  log_limit bad_frame_log;                     ///< how many lines about bad frames this connection may write
 };
 
 /// One of our CALLs to the cabinet.
@@ -69,6 +72,7 @@ struct session_state {
   std::optional<outbound_call> in_flight;  ///< our outstanding CALL
   std::uint64_t calls = 0;                 ///< our CALLs so far (message ids)
   std::set<std::string> pushed;            ///< "field=value" pushed in this session (each once)
+  log_limiter bad_frames;                  ///< limits the lines about this connection's bad frames
   static inline const char* name = "ocpp_session";
 };
 

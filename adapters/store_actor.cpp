@@ -248,6 +248,7 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
           r.registration = std::string{twin::to_string(s->reg)};
           r.name = s->name();
           r.password_hash = db.station_password_hash(sn).value_or(std::string{});
+          r.no_password = db.credential_of(sn) == station_credential::none;
           for (const auto& c : twin::pending_changes(*s)) {
             r.change_fields.push_back(c.field);
             r.change_values.push_back(c.value);
@@ -272,6 +273,21 @@ actors::store_api::behavior_type store_actor(self_ptr self, store_actor_config c
           }
           if (r.err().code == twin::errc::station_duplicate) return false;
           return store_failure(r.err().detail);
+        });
+      },
+      [=](actors::hold_atom, const std::string& sn, const std::string& address, std::int64_t at_ms,
+          std::int64_t per_address_max, std::int64_t total_max) {
+        return with_db<std::int64_t>(self, [&](store& db) -> caf::result<std::int64_t> {
+          const auto caps = [](std::int64_t n) { return static_cast<std::size_t>(std::max<std::int64_t>(0, n)); };
+          switch (db.hold_pending_station(sn, address, twin::from_ms(at_ms), caps(per_address_max), caps(total_max))) {
+            case pending_hold::held:
+              report_committed(self->state, store_commit{{sn}, 0, 1, false, false});
+              return actors::hold_answer::held;
+            case pending_hold::exists: return actors::hold_answer::exists;
+            case pending_hold::address_full: return actors::hold_answer::address_full;
+            case pending_hold::total_full: return actors::hold_answer::total_full;
+          }
+          return actors::hold_answer::exists;
         });
       },
       [=](actors::swapevt_atom, actors::cabinet_swap& e) {

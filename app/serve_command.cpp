@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,7 @@ struct serve_args {
   std::string api_listen;  // empty: no operator API
   double feed_rescan_s = 5;  // the feed's full re-read (changes by other processes)
   std::size_t feed_queue_kib = 4096;
+  adapters::admission_policy admission;  // --refuse-unauthenticated, --max-pending-per-address, --max-pending
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" into its parts; false when it is neither.
@@ -55,6 +57,33 @@ bool split_listen(const std::string& text, std::string& host, std::uint16_t& por
 
 bool loopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1" || host == "localhost"; }
 
+// Says once, at start, which accepted stations admission will refuse and what to do about it.
+// False when the database cannot be opened (it is created and migrated here otherwise).
+bool report_credentials(const serve_args& a) {
+  std::map<adapters::station_credential, std::size_t> n;
+  try {
+    adapters::store db{a.db};
+    n = db.accepted_credential_counts();
+  } catch (const std::exception& e) {
+    std::cerr << "swaptwin serve: cannot open " << a.db << ": " << e.what() << '\n';
+    return false;
+  }
+  if (const auto missing = n[adapters::station_credential::missing])
+    std::cerr << "swaptwin serve: " << missing << " accepted station(s) have no password and are not marked "
+              << "--no-password: their cabinets are refused (HTTP 401) until an operator runs `swaptwin admin station "
+              << "set-password SN --password P` (or --generate), or `... SN --no-password` to admit them without "
+              << "credentials; list them with `swaptwin admin station list --credential missing`\n";
+  if (const auto none = n[adapters::station_credential::none]) {
+    if (a.admission.refuse_unauthenticated)
+      std::cerr << "swaptwin serve: --refuse-unauthenticated: " << none << " station(s) marked --no-password are "
+                << "refused (HTTP 401) until they have a password (`swaptwin admin station set-password SN ...`)\n";
+    else
+      std::cerr << "swaptwin serve: " << none << " station(s) marked --no-password are admitted without credentials "
+                << "(--refuse-unauthenticated refuses them)\n";
+  }
+  return true;
+}
+
 int serve(const serve_args& a) {
   std::string host;
   std::uint16_t port = 0;
@@ -72,7 +101,9 @@ int serve(const serve_args& a) {
   }
   if (!loopback(host))
     std::cerr << "swaptwin serve: warning: listening on " << host
-              << ", not a loopback address: anyone who can reach it may connect (cabinets need their passwords set)\n";
+              << ", not a loopback address: anyone who can reach it may connect (cabinets need their passwords set; "
+                 "--refuse-unauthenticated admits no cabinet without one)\n";
+  if (!report_credentials(a)) return 1;
 
   std::string api_host;
   std::uint16_t api_port = 0;
@@ -151,6 +182,7 @@ int serve(const serve_args& a) {
       g.server.tls_key_file = a.tls_key;
       g.server.threads = a.io_threads;
       g.call_timeout_ms = static_cast<std::int64_t>(a.call_timeout_s * 1000);
+      g.admission = a.admission;
       adapters::ocpp_gateway gateway{sys, store, g};
       std::string error;
       if (!gateway.start(&error)) {
@@ -201,7 +233,9 @@ void add_serve_command(CLI::App& app, command& chosen) {
   auto* c = app.add_subcommand(
       "serve",
       "Run the live back end: cabinets connect over OCPP 2.1 (WebSocket, or TLS with --tls-cert). Admission by "
-      "SN and password (HTTP Basic), BootNotification (unknown SNs held pending until `admin station accept`), "
+      "SN and password (HTTP Basic; none only for stations marked --no-password), station ids checked against "
+      "OCPP's identity rules (400), BootNotification (unknown SNs held pending at the upgrade, within caps per "
+      "source address and in all, until `admin station accept`), "
       "Heartbeat, StatusNotification, Authorize, BatterySwap (answered once durable; a resent event changes "
       "nothing), NotifyEvent alarms, offline detection, desired settings pushed at boot. `swaptwin admin` works "
       "on the same database meanwhile. Stops cleanly on SIGTERM or SIGINT");
@@ -231,6 +265,16 @@ void add_serve_command(CLI::App& app, command& chosen) {
                 "and one that falls behind again after 3 of those within a minute is closed (default 4096)")
       ->check(CLI::Range(16, 1048576));
   c->add_option("--io-threads", a->io_threads, "WebSocket I/O threads (default 1)")->check(CLI::Range(1, 16));
+  c->add_flag("--refuse-unauthenticated", a->admission.refuse_unauthenticated,
+              "Admit only cabinets that present their station's password: stations marked --no-password are refused "
+              "(HTTP 401) and unknown SNs too (HTTP 404; none is held pending)");
+  c->add_option("--max-pending-per-address", a->admission.max_pending_per_address,
+                "Unknown SNs held pending from one source address; beyond, an unknown SN from there is refused with "
+                "HTTP 429 and Retry-After until an operator accepts or rejects some (default 10)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+  c->add_option("--max-pending", a->admission.max_pending_total,
+                "Pending stations in all; beyond, an unknown SN is refused with HTTP 503 and Retry-After (default 1000)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
   c->callback([a, &chosen] {
     chosen = [a](cli_context&) { return serve(*a); };
   });

@@ -187,13 +187,16 @@ class gateway_test : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  /// A station row registered `accepted`, with a password hash when `password` is not empty.
+  /// A station row registered `accepted`, with a password hash when `password` is not empty, else
+  /// marked `--no-password` (admitted without credentials, as the operator said so).
   void accepted_station(const std::string& sn, const std::string& password = {}) {
     store db{db_};
     ASSERT_TRUE(db.add_pending_station(sn, "1.0", twin::from_ms(0)));
     ASSERT_TRUE(db.set_registration(sn, twin::registration::accepted));
     if (!password.empty()) {
       ASSERT_TRUE(db.set_station_password_hash(sn, hash_password(password, 1000)));
+    } else {
+      ASSERT_TRUE(db.set_station_no_password(sn));
     }
   }
 
@@ -227,6 +230,13 @@ class gateway_test : public ::testing::Test {
     return *cabinets_.back();
   }
 
+  /// Lines of the log that contain `part`.
+  std::size_t count_logged(const std::string& part) {
+    std::lock_guard<std::mutex> lock(log_m_);
+    std::size_t n = 0;
+    for (const auto& l : log_) n += l.find(part) != std::string::npos;
+    return n;
+  }
   bool logged_locked(const std::string& part) {
     for (const auto& l : log_)
       if (l.find(part) != std::string::npos) return true;

@@ -35,6 +35,7 @@ class gateway_swap_test : public gateway_test {
     ASSERT_DONE(db.set_deposit("60V", money{50000, "CNY"}));
     ASSERT_DONE(db.add_plan(kwh_plan()));
     ASSERT_DONE(db.add_station(station_4("CAB-1", "Nanshan 1")));
+    ASSERT_DONE(db.set_station_no_password("CAB-1"));  // its cabinet connects without credentials, on purpose
     for (auto [sn, soc] : {std::pair<const char*, double>{"P-1", 1.0}, {"P-3", 0.4}, {"P-4", 0.95}, {"P-OLD", 0.9}}) {
       twin::battery b;
       b.sn = sn;

@@ -33,9 +33,10 @@ TEST_F(gateway_test, unknown_station_is_pending_until_accepted) {
   EXPECT_EQ(r.at(2).at("status"), "Pending");
   EXPECT_FALSE(gw_->station("CAB-NEW"));
 
-  {  // the operator accepts it from another process (`swaptwin admin station accept CAB-NEW`)
+  {  // the operator accepts it from another process (`swaptwin admin station accept CAB-NEW --no-password`)
     store db{db_};
     ASSERT_TRUE(db.set_registration("CAB-NEW", twin::registration::accepted));
+    ASSERT_TRUE(db.set_station_no_password("CAB-NEW"));
   }
   r = c.call("BootNotification", boot_payload);
   EXPECT_EQ(r.at(2).at("status"), "Accepted");

@@ -114,6 +114,72 @@ TEST(cli_serve, the_operator_api_answers_beside_the_gateway_with_tokens) {
   fs::remove_all(dir);
 }
 
+// Issue 11: at start, serve says which stations admission will refuse and what to do; its
+// admission flags work end to end (--refuse-unauthenticated, --max-pending-per-address).
+TEST(cli_serve, says_at_start_which_stations_lack_a_credential_and_applies_its_admission_flags) {
+  const auto dir = fs::temp_directory_path() / ("swaptwin_serve_cred_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto db = (dir / "live.db").string();
+  {
+    adapters::store s{db};
+    for (const char* sn : {"OLD-1", "OLD-2", "OPEN-1"})  // accepted, as stations from before migration 8 are
+      ASSERT_TRUE(s.add_station(twin::make_station(sn, sn, {}, 2, 1000, twin::from_ms(0))));
+    ASSERT_TRUE(s.set_station_no_password("OPEN-1"));
+  }
+  auto connect = [](std::uint16_t port, const std::string& sn) {
+    adapters::ws_client_options o;
+    o.port = port;
+    o.path = "/ocpp/" + sn;
+    adapters::ws_client client(o);
+    return client.connect_and_wait(5s);
+  };
+  {  // by default: the station marked --no-password is admitted, those with neither are not
+    const auto port = free_port();
+    const auto listen = "127.0.0.1:" + std::to_string(port);
+    server_process server({"serve", "--db", db, "--listen", listen, "--max-pending-per-address", "1"}, dir);
+    ASSERT_TRUE(server.wait_output("listening on " + listen, 10s)) << slurp(server.err_path);
+    EXPECT_EQ(connect(port, "OPEN-1").http_status, 101);
+    EXPECT_EQ(connect(port, "OLD-1").http_status, 401);
+    EXPECT_EQ(connect(port, "NEW-1").http_status, 101);  // held pending
+    const auto capped = connect(port, "NEW-2");          // beyond --max-pending-per-address 1
+    EXPECT_EQ(capped.http_status, 429);
+    EXPECT_EQ(capped.message, "too many pending stations from this address");
+    EXPECT_EQ(connect(port, "BAD%20ID").http_status, 400);
+    ASSERT_EQ(::kill(server.pid, SIGTERM), 0);
+    EXPECT_EQ(server.wait_exit(10s), 0) << slurp(server.err_path);
+    const auto err = slurp(server.err_path);
+    EXPECT_NE(err.find("swaptwin serve: 2 accepted station(s) have no password and are not marked --no-password: "
+                       "their cabinets are refused (HTTP 401) until an operator runs `swaptwin admin station "
+                       "set-password SN --password P` (or --generate), or `... SN --no-password` to admit them without "
+                       "credentials; list them with `swaptwin admin station list --credential missing`\n"),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("swaptwin serve: 1 station(s) marked --no-password are admitted without credentials "
+                       "(--refuse-unauthenticated refuses them)\n"),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("cap: serve --max-pending-per-address 1"), std::string::npos) << err;
+  }
+  {  // --refuse-unauthenticated: neither the --no-password station nor an unknown SN gets in
+    const auto port = free_port();
+    const auto listen = "127.0.0.1:" + std::to_string(port);
+    server_process server({"serve", "--db", db, "--listen", listen, "--refuse-unauthenticated"}, dir, "serve2.stderr");
+    ASSERT_TRUE(server.wait_output("listening on " + listen, 10s)) << slurp(server.err_path);
+    EXPECT_EQ(connect(port, "OPEN-1").http_status, 401);
+    EXPECT_EQ(connect(port, "NEW-3").http_status, 404);
+    ASSERT_EQ(::kill(server.pid, SIGTERM), 0);
+    EXPECT_EQ(server.wait_exit(10s), 0) << slurp(server.err_path);
+    EXPECT_NE(slurp(server.err_path).find("swaptwin serve: --refuse-unauthenticated: 1 station(s) marked --no-password "
+                                          "are refused (HTTP 401) until they have a password"),
+              std::string::npos);
+    adapters::store s{db};
+    EXPECT_FALSE(s.station("NEW-3").has_value());
+    EXPECT_EQ(s.pending_counts("127.0.0.1").first, 1u);  // NEW-1 only
+  }
+  fs::remove_all(dir);
+}
+
 TEST(cli_serve, refuses_a_bad_listen_address) {
   const auto dir = fs::temp_directory_path() / ("swaptwin_serve_bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
