@@ -177,7 +177,7 @@ struct run_projection {
   double events = 0;         ///< simulated events: journal events and heartbeats
   double journal_bytes = 0;  ///< journal.bin of `swaptwin sim --out`
   double station_hours = 0;  ///< hourly station samples the run keeps for its report
-  double memory_bytes = 0;   ///< the run's memory: riders, slots and their packs, hourly samples
+  double memory_bytes = 0;   ///< the run's memory: riders, slots and their packs, swaps, hourly samples
 };
 
 /// The projected size of a run of a valid `sc` lasting `days`.
