@@ -114,10 +114,23 @@ class session final : public session_base {
     parser_.emplace();
     parser_->header_limit(8 * 1024);
     parser_->body_limit(4 * 1024);
-    http::async_read(ws_.next_layer(), buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
-      if (!ec) self->req_ = self->parser_->release();
-      self->parser_.reset();
-      self->on_request(ec);
+    // The header first: Boost.Beast 1.74 asserts, aborting the whole server, on a last chunk split
+    // across reads, so a chunked upgrade (an upgrade has no body) is refused before any chunk is parsed.
+    http::async_read_header(ws_.next_layer(), buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
+      if (!ec && self->parser_->chunked()) {
+        self->parser_.reset();
+        if (self->state_ != state::upgrading) return;
+        return self->reject(411, "chunked request bodies are not accepted");
+      }
+      if (ec) {
+        self->parser_.reset();
+        return self->on_request(ec);
+      }
+      http::async_read(self->ws_.next_layer(), self->buffer_, *self->parser_, [self](beast::error_code ec2, std::size_t) {
+        if (!ec2) self->req_ = self->parser_->release();
+        self->parser_.reset();
+        self->on_request(ec2);
+      });
     });
   }
 
