@@ -17,13 +17,11 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -192,86 +190,39 @@ struct fixture {
   }
 };
 
-// One request as the server's parser leaves it: done, or the error that ends the connection.
-struct parsed_request {
-  beast::error_code ec;
-  std::optional<http::request<http::string_body>> req;  // when complete
-};
-
-// Reads one request from `raw` as the server does, with its limits: the bytes arrive `segment` at
-// a time (0: all in one read), each read appended to what the parser left unconsumed, and the
-// parser is given the lot (Beast's contract: after need_more, call put again only with more bytes).
-// When the bytes run out before the request is complete, the peer has closed.
-parsed_request read_request(std::string_view raw, std::size_t segment) {
+// api_server.cpp's session, minus the socket: parse one request from `raw` with the server's
+// limits and answer it as the server would. nullopt where the server closes without answering.
+std::optional<std::string> serve_one(adapters::store& db, std::string_view raw, twin::unix_ms now) {
   http::request_parser<http::string_body> parser;
   parser.body_limit(body_limit);
   parser.header_limit(header_limit);
   parser.eager(true);
-  std::string pending;  // the server's flat_buffer
-  parsed_request out;
+  beast::error_code ec;
   while (!parser.is_done()) {
-    if (raw.empty()) {
+    const auto used = parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
+    raw.remove_prefix(used);
+    if (ec == http::error::need_more || (!ec && used == 0)) {
+      ec = {};
+      if (used > 0) continue;
+      // Every byte given: the peer has finished sending (put_eof wants some bytes seen first).
       if (parser.got_some())
-        parser.put_eof(out.ec);
+        parser.put_eof(ec);
       else
-        out.ec = http::error::end_of_stream;
+        ec = http::error::end_of_stream;
       break;
     }
-    const auto take = segment == 0 ? raw.size() : std::min(segment, raw.size());
-    pending.append(raw.substr(0, take));
-    raw.remove_prefix(take);
-    const auto used = parser.put(boost::asio::buffer(pending), out.ec);
-    pending.erase(0, used);
-    if (out.ec == http::error::need_more) out.ec = {};
-    if (out.ec) break;
+    if (ec) break;
   }
-  if (!out.ec && parser.is_done()) out.req = parser.release();
-  return out;
-}
-
-// What the server does after reading: answer the request, answer 413, or close (any other error:
-// which one depends on how the bytes arrived, e.g. a bad start line is seen at once in one read
-// but only once the header is complete when it trickles in).
-int outcome(const parsed_request& p) { return p.req ? 0 : p.ec == http::error::body_limit ? 1 : 2; }
-
-// With SWAPTWIN_FUZZ_SEGMENTED=1: the request read byte by byte (the slowest a TCP peer can send)
-// must lead to what the one read at once leads to. Off by default: Beast 1.74 asserts on some
-// splits of a chunked body (tests/fuzz/crashes/api_request/README.md), a known crash of the server.
-void check_segmented(std::string_view raw, const parsed_request& whole) {
-  if (std::getenv("SWAPTWIN_FUZZ_SEGMENTED") == nullptr) return;
-  // Beast 1.74 counts the start line against header_limit only when the header trickles in: in one
-  // read, a header up to the start line's length over the limit passes. Known; not compared.
-  const auto header_end = raw.find("\r\n\r\n");
-  if (header_end == std::string_view::npos || header_end + 4 > header_limit) return;
-  const auto bytewise = read_request(raw, 1);
-  bool same = outcome(bytewise) == outcome(whole);
-  if (same && whole.req) {
-    const auto &a = *whole.req, &b = *bytewise.req;
-    same = a.method_string() == b.method_string() && a.target() == b.target() && a.version() == b.version() &&
-           a.body() == b.body() && std::distance(a.begin(), a.end()) == std::distance(b.begin(), b.end()) &&
-           std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
-             return x.name_string() == y.name_string() && x.value() == y.value();
-           });
-  }
-  if (!same) broken("the request reads differently byte by byte", whole.ec.message() + " / " + bytewise.ec.message());
-}
-
-// api_server.cpp's session, minus the socket: read one request from `raw` with the server's
-// limits and answer it as the server would. nullopt where the server closes without answering.
-std::optional<std::string> serve_one(adapters::store& db, std::string_view raw, twin::unix_ms now) {
-  auto parsed = read_request(raw, 0);
-  check_segmented(raw, parsed);
-  const auto& ec = parsed.ec;
   adapters::api_response out;
   unsigned version = 11;
   bool keep_alive = false;
   if (ec == http::error::body_limit) {  // session::too_large
     const std::string why = "the body exceeds " + std::to_string(body_limit) + " bytes";
     out = {413, nlohmann::json{{"error", "input.too_large"}, {"message", why}}.dump(), false, {}};
-  } else if (ec || !parsed.req) {
+  } else if (ec || !parser.is_done()) {
     return std::nullopt;  // session::close
   } else {  // session::on_read
-    auto& req = *parsed.req;
+    auto& req = parser.get();
     version = req.version();
     keep_alive = req.keep_alive();
     adapters::api_request in{std::string{req.method_string()}, std::string{req.target()},
