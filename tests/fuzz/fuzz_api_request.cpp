@@ -12,8 +12,11 @@
 // and a 500 never shows SQL. With SWAPTWIN_FUZZ_STRICT=1 any 500 aborts too: a way to look for
 // them, not part of the acceptance runs (a 500 is an answer).
 #include <openssl/evp.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -140,6 +143,24 @@ void seed(const std::string& path, twin::unix_ms now) {
   db.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+constexpr std::string_view scratch_prefix = "swaptwin-fuzz-api-";
+
+// A run that ends in a finding (or a -fork job that does) never reaches ~fixture, and its scratch
+// directory would stay in /dev/shm, i.e. in memory (1,292 of them, 495 MB, after this branch's runs):
+// each start removes those whose process (the pid in the name) is gone.
+void remove_stale(const fs::path& base) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, scratch_prefix.size(), scratch_prefix) != 0) continue;
+    char* end = nullptr;
+    const long pid = std::strtol(name.c_str() + scratch_prefix.size(), &end, 10);
+    if (pid <= 0 || *end != '-') continue;
+    std::error_code ignored;
+    if (kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH) fs::remove_all(entry.path(), ignored);
+  }
+}
+
 // What the fuzzer keeps between inputs: the template and the working copy, in a scratch directory,
 // and the connection to the copy.
 struct fixture {
@@ -149,7 +170,8 @@ struct fixture {
 
   fixture() {
     const fs::path base = fs::is_directory("/dev/shm") ? fs::path{"/dev/shm"} : fs::temp_directory_path();
-    std::string name = (base / "swaptwin-fuzz-api-XXXXXX").string();
+    remove_stale(base);
+    std::string name = (base / (std::string{scratch_prefix} + std::to_string(getpid()) + "-XXXXXX")).string();
     if (mkdtemp(name.data()) == nullptr) broken("cannot create a scratch directory under", base.string());
     dir = name;
     template_db = dir / "template.db";
