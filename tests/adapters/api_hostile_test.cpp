@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "adapters/api_request.hpp"
+#include "adapters/store_check.hpp"
 #include "api_fixture.hpp"
 
 namespace swaptwin::adapters::testing {
@@ -14,6 +15,20 @@ std::string nested(std::size_t depth) { return std::string(depth, '[') + std::st
 
 class ApiHostileTest : public ApiTest {
  protected:
+  // Whatever a hostile request did, the back office's invariants hold afterwards (admin check).
+  // The fixture's stations share hand-made packs that are not in the pack register (api_fixture.hpp),
+  // so the pack invariants are left to the tests that build a consistent register; the API moves no
+  // pack, and every money, ledger and integrity invariant is checked here.
+  void TearDown() override {
+    if (!fs::exists(path())) return ApiTest::TearDown();
+    {
+      store db{path()};
+      for (const auto& v : check_invariants(db).violations)
+        if (v.invariant.rfind("pack.", 0) != 0 && v.invariant.rfind("slot.", 0) != 0)
+          ADD_FAILURE() << "admin check: " << v.invariant << ": " << v.subject << ": " << v.detail;
+    }
+    ApiTest::TearDown();
+  }
   // A request's bytes: request line, Host, the given extra header lines, Content-Length and body.
   static std::string request(const std::string& method, const std::string& target, const std::string& bearer,
                              const std::string& body = {}, const std::string& extra = {}) {
